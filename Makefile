@@ -1,0 +1,64 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Prefer pyenv's .python-version (3.13 here), then any python3.13 / python3.12 on PATH.
+PYTHON_FOR_VENV := $(shell \
+	for c in "$$(pyenv which python 2>/dev/null)" python3.13 python3.12 python3; do \
+		[ -n "$$c" ] || continue; \
+		p=$$(command -v "$$c" 2>/dev/null) || continue; \
+		"$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo "$$p"; break; }; \
+	done)
+
+.PHONY: setup run test serve bench soak lint fixture seed check clean help
+
+help:
+	@echo "make run    安装依赖、迁移、导入种子数据，并在 http://127.0.0.1:$(PORT)/ 提供站点"
+	@echo "make test   运行全部测试"
+	@echo "make serve  以生产配置（gunicorn + whitenoise）运行"
+	@echo "make bench  负载基准测试，结果写入 docs/PERFORMANCE.md"
+
+$(STAMP): requirements.lock pyproject.toml
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+		echo "错误：需要 Python 3.12 或更高版本（找不到 python3.13 / python3.12）。请先安装，例如 pyenv install 3.13。" >&2; \
+		exit 1; \
+	fi
+	@[ -x $(PY) ] || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $(STAMP)
+
+.env:
+	@umask 077; sed "s|^DJANGO_SECRET_KEY=.*|DJANGO_SECRET_KEY=$$($(PYTHON_FOR_VENV) -c 'import secrets; print(secrets.token_urlsafe(50))')|" .env.example > .env
+	@echo "已生成 .env（含本机专用的随机 DJANGO_SECRET_KEY）"
+
+# Load .env for every command below (it is created on first use).
+ENV := set -a; [ -f .env ] && . ./.env; set +a;
+
+setup: $(STAMP) .env
+	@$(ENV) $(PY) manage.py migrate --noinput --verbosity 0
+	@$(ENV) $(PY) manage.py seed_statuscodes
+	@$(ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: setup
+	@echo "站点地址：http://127.0.0.1:$(PORT)/    管理后台：http://127.0.0.1:$(PORT)/admin/"
+	@$(ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-use-0123456789 \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fixture: $(STAMP)
+	DJANGO_DEBUG=1 $(PY) manage.py build_statuscodes_fixture
+
+check: $(STAMP)
+	DJANGO_DEBUG=1 $(PY) manage.py build_statuscodes_fixture --check
+
+clean:
+	rm -rf $(VENV) staticfiles var .pytest_cache

@@ -1,0 +1,256 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .markdown import render_markdown
+
+CODE_MIN = 100
+CODE_MAX = 599
+
+CLASS_NAMES = {
+    1: _("信息响应"),
+    2: _("成功"),
+    3: _("重定向"),
+    4: _("客户端错误"),
+    5: _("服务器错误"),
+}
+
+
+class StaleVersionError(Exception):
+    """Another editor saved the entry after this copy was read."""
+
+
+def validate_related_codes(value):
+    for part in value.split():
+        if not part.isdigit() or not CODE_MIN <= int(part) <= CODE_MAX:
+            raise ValidationError(
+                _("相关状态码应为以空格分隔的 100–599 之间的数字，“%(part)s”不符合。"),
+                params={"part": part},
+            )
+
+
+class StatusCodeQuerySet(models.QuerySet):
+    def published(self):
+        """Entries readers may see."""
+        return self.filter(is_published=True)
+
+    def in_class(self, digit):
+        """Entries of one class, e.g. 4 for 4xx, using the primary key range."""
+        return self.filter(code__gte=digit * 100, code__lt=(digit + 1) * 100)
+
+    def needing_review(self):
+        """Entries flagged for an editor to check."""
+        return self.filter(needs_review=True)
+
+    def unofficial(self):
+        return self.filter(lifecycle=StatusCode.Lifecycle.UNOFFICIAL)
+
+    def official(self):
+        return self.exclude(lifecycle=StatusCode.Lifecycle.UNOFFICIAL)
+
+
+class StatusCode(models.Model):
+    class Source(models.TextChoices):
+        DOCUMENT = "document", _("源文档")
+        IANA = "iana", _("IANA 注册表")
+        VENDOR = "vendor", _("厂商")
+
+    class Lifecycle(models.TextChoices):
+        STANDARD = "standard", _("标准")
+        TEMPORARY = "temporary", _("临时注册")
+        UNUSED = "unused", _("未使用")
+        OBSOLETED = "obsoleted", _("已废止")
+        DEPRECATED = "deprecated", _("实践中已弃用")
+        UNOFFICIAL = "unofficial", _("非官方")
+
+    class Retry(models.TextChoices):
+        YES = "yes", _("可以原样重试")
+        LATER = "later", _("稍后重试（参考 Retry-After）")
+        MODIFY = "modify", _("修改请求后再试")
+        NO = "no", _("不应重试")
+        NOT_APPLICABLE = "n/a", _("不适用")
+
+    code = models.PositiveSmallIntegerField(
+        _("状态码"),
+        primary_key=True,
+        validators=[MinValueValidator(CODE_MIN), MaxValueValidator(CODE_MAX)],
+    )
+    phrase = models.CharField(_("英文原因短语"), max_length=100, help_text=_("RFC 9110 或注册表中的名称"))
+    name_zh = models.CharField(_("中文名称"), max_length=40)
+    summary = models.CharField(_("一句话摘要"), max_length=160)
+    description = models.TextField(_("说明"))
+    source_text = models.TextField(
+        _("文档原文"), blank=True, editable=False, help_text=_("源文档中的文字，逐字保留，只读")
+    )
+    source_duplicate_text = models.TextField(
+        _("文档中重复的条目"),
+        blank=True,
+        editable=False,
+        help_text=_("源文档中同一状态码再次出现、未被采用的文字，逐字保留"),
+    )
+    source_line = models.PositiveIntegerField(_("文档行号"), null=True, blank=True, editable=False)
+    source = models.CharField(_("来源"), max_length=10, choices=Source)
+    lifecycle = models.CharField(_("状态"), max_length=12, choices=Lifecycle, default=Lifecycle.STANDARD)
+    vendor = models.CharField(_("厂商"), max_length=120, blank=True, help_text=_("非官方状态码由谁使用"))
+    reference = models.CharField(_("规范"), max_length=120, blank=True, help_text=_("例如 RFC 9110 §15.5.5"))
+    reference_url = models.URLField(_("规范链接"), blank=True)
+    aliases = models.TextField(_("旧名与别名"), blank=True, help_text=_("每行一个"))
+    cacheable = models.BooleanField(_("默认可缓存"), default=False)
+    body_allowed = models.BooleanField(_("允许响应体"), default=True)
+    typical_headers = models.CharField(_("常见响应头"), max_length=200, blank=True, help_text=_("以逗号分隔"))
+    retry = models.CharField(_("能否重试"), max_length=8, choices=Retry, default=Retry.NOT_APPLICABLE)
+    browser_follows = models.BooleanField(
+        _("浏览器自动跟随"), null=True, blank=True, help_text=_("仅对重定向有意义")
+    )
+    example = models.TextField(_("示例报文"), blank=True, help_text=_("一段原始 HTTP 请求与响应"))
+    related_codes = models.CharField(
+        _("相关状态码"), max_length=100, blank=True, validators=[validate_related_codes]
+    )
+    needs_review = models.BooleanField(_("待审核"), default=False)
+    review_note = models.TextField(_("审核说明"), blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_published = models.BooleanField(_("已发布"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    # The values the seed last wrote, field by field. A field whose current
+    # value differs from its baseline was changed by an editor, and a re-seed
+    # leaves it alone.
+    seed_baseline = models.JSONField(default=dict, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["seed_baseline"])
+    objects = StatusCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("状态码")
+        verbose_name_plural = _("状态码")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__gte=CODE_MIN) & Q(code__lte=CODE_MAX), name="statuscode_code_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.phrase}"
+
+    def get_absolute_url(self):
+        return reverse("statuscodes:detail", kwargs={"code": self.code})
+
+    @property
+    def status_class(self):
+        return self.code // 100
+
+    @property
+    def class_name(self):
+        return CLASS_NAMES.get(self.status_class, "")
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def header_list(self):
+        return [part.strip() for part in self.typical_headers.split(",") if part.strip()]
+
+    @property
+    def related_code_list(self):
+        return [int(part) for part in self.related_codes.split() if part.isdigit()]
+
+    @property
+    def source_differs(self):
+        return bool(self.source_text) and self.source_text.strip() != self.description.strip()
+
+    def save(self, *args, **kwargs):
+        """Save with an optimistic version check.
+
+        An update only succeeds if the row still has the version this copy was
+        read with; otherwise StaleVersionError is raised and nothing is written.
+        """
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            bumped = (
+                type(self)
+                .objects.filter(pk=self.pk, version=self.version)
+                .update(version=F("version") + 1)
+            )
+            if not bumped:
+                raise StaleVersionError(self.pk)
+            self.version += 1
+            super().save(*args, **kwargs)
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def published(self):
+        """Annotations readers may see."""
+        return self.filter(is_published=True)
+
+
+class Annotation(models.Model):
+    class Kind(models.TextChoices):
+        NOTE = "note", _("说明")
+        CORRECTION = "correction", _("更正")
+        EXAMPLE = "example", _("示例")
+        PITFALL = "pitfall", _("常见误区")
+        HISTORY = "history", _("沿革")
+
+    status_code = models.ForeignKey(
+        StatusCode, verbose_name=_("状态码"), on_delete=models.CASCADE, related_name="annotations"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind, default=Kind.NOTE)
+    body = models.TextField(_("正文（Markdown）"))
+    body_html = models.TextField(_("正文（已净化的 HTML）"), blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作者"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_published = models.BooleanField(_("已发布"), default=True)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
+    seed_key = models.CharField(
+        _("种子标识"), max_length=50, blank=True, editable=False, help_text=_("由种子数据创建的注解的标识")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("注解")
+        verbose_name_plural = _("注解")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_code", "seed_key"],
+                condition=~Q(seed_key=""),
+                name="annotation_unique_seed_key",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.status_code_id} · {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)

@@ -1,0 +1,58 @@
+import itertools
+
+import pytest
+from django.core.cache import cache
+
+from statuscodes.models import Annotation, StatusCode
+
+_codes = itertools.count(290)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rendered pages are cached; each test starts from an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_entry(db):
+    """Create a StatusCode with sensible defaults; pass fields to override."""
+
+    def make(**fields):
+        values = {
+            "code": next(_codes),
+            "phrase": "Test Phrase",
+            "name_zh": "测试",
+            "summary": "一个测试用的状态码。",
+            "description": "测试说明。",
+            "source": StatusCode.Source.IANA,
+            "lifecycle": StatusCode.Lifecycle.STANDARD,
+            "retry": StatusCode.Retry.NOT_APPLICABLE,
+        }
+        values.update(fields)
+        return StatusCode.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_annotation(db):
+    def make(entry, **fields):
+        values = {"kind": Annotation.Kind.NOTE, "body": "一条**注解**。", "is_published": True}
+        values.update(fields)
+        return Annotation.objects.create(status_code=entry, **values)
+
+    return make
+
+
+@pytest.fixture
+def seeded(db):
+    """The real catalogue, seeded from the committed fixture as `make run` does."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_statuscodes", stdout=StringIO())
+    return StatusCode.objects.all()
