@@ -11,8 +11,27 @@ from markdown_it import MarkdownIt
 _markdown = MarkdownIt("js-default").enable("table")
 
 ALLOWED_TAGS = {
-    "p", "a", "strong", "em", "code", "pre", "ul", "ol", "li", "blockquote",
-    "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "br", "hr", "del",
+    "p",
+    "a",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "br",
+    "hr",
+    "del",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 

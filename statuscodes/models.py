@@ -185,9 +185,7 @@ class StatusCode(models.Model):
             return super().save(*args, **kwargs)
         with transaction.atomic():
             bumped = (
-                type(self)
-                .objects.filter(pk=self.pk, version=self.version)
-                .update(version=F("version") + 1)
+                type(self).objects.filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
             )
             if not bumped:
                 raise StaleVersionError(self.pk)

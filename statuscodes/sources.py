@@ -40,7 +40,9 @@ ANNOTATION_KINDS = frozenset({"note", "correction", "example", "pitfall", "histo
 
 # An entry glued onto the end of another text: a closing parenthesis, then a
 # code, an English reason phrase, and Chinese text straight after it.
-_EMBEDDED_ENTRY = re.compile(r"(?<=[)）])(?P<code>[1-5]\d\d) (?P<phrase>[A-Z][A-Za-z' -]*[A-Za-z])(?=[\u3400-\u9fff])")
+_EMBEDDED_ENTRY = re.compile(
+    r"(?<=[)）])(?P<code>[1-5]\d\d) (?P<phrase>[A-Z][A-Za-z' -]*[A-Za-z])(?=[\u3400-\u9fff])"
+)
 _REFERENCE = re.compile(r"^RFC (?P<rfc>\d+)(?: \(?§(?P<section>[\d.]+)\)?)?")
 
 
@@ -157,9 +159,7 @@ def resolve_document(items: list[DocumentItem]) -> dict[int, DocumentEntry]:
         originals = [item for item in copies if item.line not in copied_from]
         if len(originals) != 1:
             lines = "、".join(str(item.line) for item in copies)
-            raise SourceError(
-                f"状态码 {code} 在第 {lines} 行重复出现，无法判断哪一条有效", copies[1].line
-            )
+            raise SourceError(f"状态码 {code} 在第 {lines} 行重复出现，无法判断哪一条有效", copies[1].line)
         kept = originals[0]
         entries[code] = DocumentEntry(
             code=code,
@@ -282,9 +282,7 @@ def _require(curated: dict, key: str, code: int):
     return curated[key]
 
 
-def build_records(
-    document_text: str, iana_text: str, unofficial_text: str, curation: dict
-) -> list[dict]:
+def build_records(document_text: str, iana_text: str, unofficial_text: str, curation: dict) -> list[dict]:
     """Combine the sources into Django fixture records, sorted and complete."""
     entries = resolve_document(parse_document(document_text))
     iana = parse_iana(iana_text)
@@ -325,9 +323,7 @@ def build_records(
         related = [int(value) for value in curated.get("related", [])]
         unknown = [value for value in related if value not in curated_codes or value == code]
         if unknown:
-            raise SourceError(
-                f"状态码 {code} 的相关状态码 {unknown} 不在目录中", source="curation.toml"
-            )
+            raise SourceError(f"状态码 {code} 的相关状态码 {unknown} 不在目录中", source="curation.toml")
 
         description = curated.get("description") or (entry.text if entry else "")
         if not description:
@@ -354,13 +350,17 @@ def build_records(
                     "summary": _require(curated, "summary", code),
                     "description": description.strip(),
                     "source_text": entry.text if entry else "",
-                    "source_duplicate_text": "\n".join(item.text for item in entry.duplicates) if entry else "",
+                    "source_duplicate_text": "\n".join(item.text for item in entry.duplicates)
+                    if entry
+                    else "",
                     "source_line": entry.line if entry else None,
                     "source": source,
                     "lifecycle": lifecycle,
                     "vendor": vendor,
                     "reference": registered.reference if registered else curated.get("reference", ""),
-                    "reference_url": registered.reference_url if registered else curated.get("reference_url", ""),
+                    "reference_url": registered.reference_url
+                    if registered
+                    else curated.get("reference_url", ""),
                     "aliases": "\n".join(curated.get("aliases", [])),
                     "cacheable": curated.get("cacheable", code in HEURISTICALLY_CACHEABLE),
                     "body_allowed": curated.get("body_allowed", not (code < 200 or code in (204, 304))),

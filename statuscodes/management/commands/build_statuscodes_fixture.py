@@ -52,7 +52,9 @@ class Command(BaseCommand):
         current = output.read_text(encoding="utf-8") if output.exists() else None
         if check:
             if current != rendered:
-                raise CommandError(f"{output} 已过期：请运行 manage.py build_statuscodes_fixture 并提交结果。")
+                raise CommandError(
+                    f"{output} 已过期：请运行 manage.py build_statuscodes_fixture 并提交结果。"
+                )
             self.stdout.write(self.style.SUCCESS(f"{output.name} 是最新的（{codes} 个状态码）。"))
             return
         if current == rendered:
