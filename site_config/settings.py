@@ -5,6 +5,7 @@ closed: with DEBUG off and no DJANGO_SECRET_KEY it refuses to start.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,8 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
+# pytest sets PYTEST_VERSION while it runs (the check django-debug-toolbar documents).
+TESTING = "PYTEST_VERSION" in os.environ
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -154,9 +157,13 @@ else:
 
 # Shared by every worker on one host: its modification time tells each worker
 # that the catalogue changed, without a database query (see statuscodes/cache.py).
-CACHE_GENERATION_FILE = Path(
-    os.environ.get("CACHE_GENERATION_FILE", str(BASE_DIR / "var" / "cache-generation"))
-)
+if "CACHE_GENERATION_FILE" in os.environ:
+    CACHE_GENERATION_FILE = Path(os.environ["CACHE_GENERATION_FILE"])
+elif TESTING:
+    # One file per test process, so parallel test runs never invalidate each other's pages.
+    CACHE_GENERATION_FILE = Path(tempfile.gettempdir()) / f"statuscodes-test-generation-{os.getpid()}"
+else:
+    CACHE_GENERATION_FILE = BASE_DIR / "var" / "cache-generation"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -179,15 +186,21 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Tests render templates without running collectstatic, so they get the plain
+# storage; tests/test_http.py checks the hashed storage after a real collectstatic.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_MAX_AGE = 300
+# Unhashed static URLs (robots, favicons) stay fresh for five minutes; hashed
+# names from the manifest storage get "max-age=31536000, immutable" from
+# whitenoise's immutable_file_test regardless of this value. DEBUG serves
+# unhashed files, so it must not cache them at all.
+WHITENOISE_MAX_AGE = 0 if DEBUG else 300
 
 # The admin lives at a configurable path so production can move it off /admin/.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") or "admin"
@@ -208,6 +221,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
 if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Subdomains and preload are the operator's decision (DJANGO_HSTS_INCLUDE_SUBDOMAINS,
+# DJANGO_HSTS_PRELOAD; docs/DEPLOY.md), so check --deploy only flags real gaps.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

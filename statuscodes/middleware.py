@@ -1,12 +1,13 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
-from django.template.loader import render_to_string
+
+from .errors import service_unavailable
 
 logger = logging.getLogger("statuscodes.middleware")
 
 RETRY_AFTER_SECONDS = 30
+NO_BODY_STATUSES = (204, 304)
 
 
 class HeadResponseMiddleware:
@@ -14,7 +15,11 @@ class HeadResponseMiddleware:
 
     Django leaves HEAD bodies to the server; runserver and the test client
     strip them, but gunicorn logs a warning for each one. Keep this first in
-    MIDDLEWARE so the body is dropped after everything else has run.
+    MIDDLEWARE so it sees the response after everything else has run.
+
+    It also removes the ``Content-Length: 0`` that CommonMiddleware adds to
+    204 and 304 responses: RFC 9110 forbids it on 204, and on 304 it may only
+    repeat the 200's length.
     """
 
     def __init__(self, get_response):
@@ -22,9 +27,12 @@ class HeadResponseMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method == "HEAD" and not response.streaming:
-            if response.status_code not in (204, 304) and not (100 <= response.status_code < 200):
-                response.headers.setdefault("Content-Length", str(len(response.content)))
+        if response.status_code in NO_BODY_STATUSES or 100 <= response.status_code < 200:
+            if not response.streaming:
+                response.content = b""
+            del response.headers["Content-Length"]
+        elif request.method == "HEAD" and not response.streaming:
+            response.headers.setdefault("Content-Length", str(len(response.content)))
             response.content = b""
         return response
 
@@ -47,7 +55,6 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.error("数据库不可用：%s", exception)
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = service_unavailable()
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
         return response
