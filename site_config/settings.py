@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "statuscodes.middleware.DatabaseUnavailableMiddleware",
+    "statuscodes.resilience.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -252,9 +252,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+#
+# python-ipware counts the hops *inside* X-Forwarded-For and, being strict,
+# accepts only a header of exactly that length: behind N proxies the header
+# holds the client and N-1 proxies (the last proxy is REMOTE_ADDR). A client
+# that prepends a spoofed address makes the header too long, so the request is
+# counted under the proxy's address, never under the address it made up.
+axes_proxy_count = env_int("AXES_PROXY_COUNT", 0)
+if axes_proxy_count < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more.")
+AXES_IPWARE_PROXY_COUNT = max(axes_proxy_count - 1, 0)
+AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if axes_proxy_count else ["REMOTE_ADDR"]
 )
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 

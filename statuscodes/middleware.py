@@ -1,12 +1,3 @@
-import logging
-
-from django.db import InterfaceError, OperationalError
-
-from .errors import service_unavailable
-
-logger = logging.getLogger("statuscodes.middleware")
-
-RETRY_AFTER_SECONDS = 30
 NO_BODY_STATUSES = (204, 304)
 
 
@@ -34,27 +25,4 @@ class HeadResponseMiddleware:
         elif request.method == "HEAD" and not response.streaming:
             response.headers.setdefault("Content-Length", str(len(response.content)))
             response.content = b""
-        return response
-
-
-class DatabaseUnavailableMiddleware:
-    """Answer 503 with Retry-After from a static page when the database is down.
-
-    The page is rendered from a template that reads no context and touches no
-    database, and the next request tries the database again, so the site
-    recovers by itself.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
-            return None
-        logger.error("数据库不可用：%s", exception)
-        response = service_unavailable()
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
