@@ -7,7 +7,14 @@ from .models import CLASS_NAMES, StatusCode
 
 CLASS_CHOICES = [(str(digit), f"{digit}xx {name}") for digit, name in CLASS_NAMES.items()]
 OFFICIAL = "official"
-LIFECYCLE_CHOICES = [*StatusCode.Lifecycle.choices, (OFFICIAL, _("隐藏非官方"))]
+# "unofficial" reads as "only unofficial" beside its opposite, "hide unofficial".
+LIFECYCLE_CHOICES = [
+    *(
+        (value, _("仅非官方") if value == StatusCode.Lifecycle.UNOFFICIAL else label)
+        for value, label in StatusCode.Lifecycle.choices
+    ),
+    (OFFICIAL, _("隐藏非官方")),
+]
 
 
 class StatusCodeFilter(django_filters.FilterSet):

@@ -1,58 +1,391 @@
-"""Public pages. Minimal first cut; the public-pages work replaces it."""
+"""Public pages: the browse page, class pages, one page per code, and the open dataset.
 
+Every view is wrapped in ``statuscodes.http.public_page`` (in urls.py), which
+owns methods, validators, 304s and page caching. Views only describe their
+content's freshness through ``response.validator = (last_modified, tag)``.
+
+Query budget: at most two SQL queries per page. The code page reads every
+published entry once (prev/next, related codes and comparison names come from
+that list) plus one query for the entry's published annotations.
+"""
+
+import hashlib
+from functools import cache
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
 
-from .http import public_page
-from .models import CODE_MAX, CODE_MIN, StatusCode
+from .filters import StatusCodeFilter
+from .models import CLASS_NAMES, CODE_MAX, CODE_MIN, StatusCode
+from .sitemaps import CatalogueSitemap
+
+CLASS_INTROS = {
+    1: gettext_lazy(
+        "临时响应：请求已收到，处理还在继续。客户端可能先收到一个或多个 1xx，然后才收到最终响应。"
+    ),
+    2: gettext_lazy("请求已被成功接收、理解并处理。不同的 2xx 说明成功的方式不同。"),
+    3: gettext_lazy(
+        "客户端还需要再走一步才能完成请求，通常是跟随 Location 头指向的新地址。"
+        "永久还是临时、是否保留请求方法，是选用哪个 3xx 的关键。"
+    ),
+    4: gettext_lazy(
+        "问题出在请求本身：语法、身份、权限、资源或频率。客户端不修改请求就原样重发，通常仍会失败。"
+    ),
+    5: gettext_lazy(
+        "请求看起来有效，但服务器（或它背后的上游）没能完成它。问题在服务器一侧，稍后重试可能成功。"
+    ),
+}
+
+# Codes people confuse, and the comparison table (a template under
+# statuscodes/comparisons/) shown on each of their pages.
+COMPARISONS = {
+    "redirects": (301, 302, 303, 307, 308),
+    "401-403": (401, 403),
+    "400-422": (400, 422),
+    "404-410": (404, 410),
+    "502-504": (502, 504),
+    "429-503": (429, 503),
+}
+
+RFC9110_SECTION_15 = "https://www.rfc-editor.org/rfc/rfc9110#section-15"
+DATASET_FILENAME = "http-status-codes-zh.json"
 
 
-@public_page
-def index(request):
-    entries = list(StatusCode.objects.published())
-    return TemplateResponse(request, "statuscodes/index.html", {"entries": entries})
+def absolute_url(request, path):
+    """An absolute URL for canonical links, sitemaps and the dataset.
+
+    SITE_URL (e.g. ``https://status.example.com``) pins the public origin when
+    it is configured; otherwise the request's own origin is used, which
+    ALLOWED_HOSTS already restricts.
+    """
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
-@public_page
-def class_page(request, digit):
-    entries = list(StatusCode.objects.published().in_class(int(digit)))
-    return TemplateResponse(request, "statuscodes/index.html", {"entries": entries})
+def content_tag(entries, prefix):
+    """A validator tag naming exactly which versions of which entries a page shows."""
+    digest = hashlib.blake2b(digest_size=8)
+    for entry in entries:
+        digest.update(f"{entry.code}:{entry.version};".encode())
+    return f"{prefix}-{len(entries)}-{digest.hexdigest()}"
 
 
-@public_page
-def detail(request, code):
-    number = int(code)
-    if code != str(number):
-        return HttpResponsePermanentRedirect(reverse("statuscodes:detail", kwargs={"code": number}))
-    if not CODE_MIN <= number <= CODE_MAX:
-        raise Http404
-    entry = StatusCode.objects.published().filter(code=number).first()
-    if entry is None:
-        raise Http404
-    response = TemplateResponse(request, "statuscodes/detail.html", {"entry": entry})
-    response.validator = (entry.updated_at, f"{entry.code}-{entry.version}")
+def newest(*timestamps):
+    present = [stamp for stamp in timestamps if stamp is not None]
+    return max(present) if present else None
+
+
+@cache
+def iana_registered_codes():
+    """Codes in the IANA registry table the catalogue is built from, read once per process."""
+    from .sources import parse_iana
+
+    path = settings.BASE_DIR / "fixtures" / "source" / "iana-status-codes.tsv"
+    try:
+        return frozenset(parse_iana(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return frozenset()
+
+
+class StatusCodeListView(FilterView):
+    """The browse page: every published code, grouped by class, filtered from the query string."""
+
+    template_name = "statuscodes/index.html"
+    filterset_class = StatusCodeFilter
+    context_object_name = "entries"
+    status_class = None
+
+    def get_queryset(self):
+        return StatusCode.objects.published().defer("seed_baseline")
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if self.status_class is not None:
+            data = self.request.GET.copy()
+            data["class"] = str(self.status_class)
+            kwargs["data"] = data
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entries = context["entries"] = list(self.object_list)
+        digits = (
+            [self.status_class] if self.status_class else sorted({entry.status_class for entry in entries})
+        )
+        class_links = context["class_links"] = self.class_links()
+        class_urls = {link["digit"]: link["url"] for link in class_links}
+        context["groups"] = [
+            {
+                "digit": digit,
+                "url": class_urls[digit],
+                "name": CLASS_NAMES[digit],
+                "intro": CLASS_INTROS[digit],
+                "entries": [entry for entry in entries if entry.status_class == digit],
+            }
+            for digit in digits
+        ]
+        context["status_class"] = self.status_class
+        context["filter_active"] = any(self.request.GET.get(name) for name in ("class", "lifecycle"))
+        context["canonical_url"] = absolute_url(self.request, self.request.path)
+        return context
+
+    def class_links(self):
+        """Links to every class page that keep the lifecycle filter."""
+        lifecycle = self.request.GET.get("lifecycle", "")
+        keep = "?" + urlencode({"lifecycle": lifecycle}) if lifecycle else ""
+        return [
+            {
+                "digit": digit,
+                "name": name,
+                "url": reverse("statuscodes:class", kwargs={"digit": digit}) + keep,
+                "current": digit == self.status_class,
+            }
+            for digit, name in CLASS_NAMES.items()
+        ]
+
+    def render_to_response(self, context, **response_kwargs):
+        filterset = context["filter"]
+        if filterset.is_bound and not filterset.is_valid():
+            # A hand-edited query string with an unknown value: say so, with 400.
+            response_kwargs["status"] = 400
+        response = super().render_to_response(context, **response_kwargs)
+        entries = context["entries"]
+        prefix = f"list-{self.status_class or 'all'}"
+        response.validator = (newest(*(entry.updated_at for entry in entries)), content_tag(entries, prefix))
+        return response
+
+
+class StatusClassView(StatusCodeListView):
+    """One class page, /4xx/: the browse page fixed to one class."""
+
+    template_name = "statuscodes/class.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.status_class = int(kwargs["digit"])
+
+
+class StatusCodeDetailView(TemplateView):
+    """One page per code, plus the helpful 404 page for unassigned codes in 100–599."""
+
+    template_name = "statuscodes/detail.html"
+    unassigned_template_name = "statuscodes/unassigned.html"
+
+    def get(self, request, *args, code, **kwargs):
+        number = int(code)
+        if not CODE_MIN <= number <= CODE_MAX:
+            raise Http404(_("状态码必须在 100 到 599 之间。"))
+        if code != str(number):
+            return HttpResponsePermanentRedirect(reverse("statuscodes:detail", kwargs={"code": number}))
+
+        entries = list(StatusCode.objects.published().defer("seed_baseline"))
+        by_code = {entry.code: entry for entry in entries}
+        entry = by_code.get(number)
+        if entry is None:
+            return self.unassigned(request, number, entries)
+
+        annotations = list(entry.annotations.published())
+        position = entries.index(entry)
+        context = self.get_context_data(
+            entry=entry,
+            annotations=annotations,
+            previous_entry=entries[position - 1] if position > 0 else None,
+            next_entry=entries[position + 1] if position + 1 < len(entries) else None,
+            related_entries=[by_code[code] for code in entry.related_code_list if code in by_code],
+            provenance=self.provenance(entry, entries),
+            comparison=self.comparison(entry, by_code),
+            canonical_url=absolute_url(request, entry.get_absolute_url()),
+            json_url=reverse("statuscodes:api_detail", kwargs={"code": entry.code}),
+        )
+        response = self.render_to_response(context)
+        annotation_part = ",".join(f"{note.pk}:{note.updated_at.timestamp()}" for note in annotations)
+        neighbours = [e for e in (context["previous_entry"], context["next_entry"]) if e]
+        compared = [e for e in (context["comparison"] or {}).get("entries", {}).values() if e]
+        shown = [entry, *neighbours, *context["related_entries"], *compared]
+        response.validator = (
+            newest(*(e.updated_at for e in shown), *(note.updated_at for note in annotations)),
+            f"detail-{entry.code}-{content_tag(shown, 'shown')}-{annotation_part}",
+        )
+        return response
+
+    @staticmethod
+    def provenance(entry, entries):
+        """Where the document's items for this entry went.
+
+        The build splits an entry that the document glued onto another item's
+        text (422's text line also carries 423). The split-off entry keeps the
+        line number of that text line, so both halves can be found again and
+        the item shown whole on the page of the code it was filed under.
+        """
+        if entry.source != StatusCode.Source.DOCUMENT or entry.source_line is None:
+            return {}
+        documented = [e for e in entries if e.source == StatusCode.Source.DOCUMENT and e.source_line]
+        glued = next((e for e in documented if e.source_line == entry.source_line + 1), None)
+        host = next((e for e in documented if e.source_line == entry.source_line - 1), None)
+        # Items start on odd lines (code line, then text line); an entry on an even
+        # line was cut out of the text line of the item before it.
+        is_split = entry.source_line % 2 == 0
+        return {
+            "glued": glued if glued and glued.source_line % 2 == 0 else None,
+            "whole_item": entry.source_text + glued.source_text
+            if glued and glued.source_line % 2 == 0
+            else "",
+            "split_from": host if is_split else None,
+        }
+
+    @staticmethod
+    def comparison(entry, by_code):
+        for name, codes in COMPARISONS.items():
+            if entry.code in codes:
+                return {
+                    "template": f"statuscodes/comparisons/{name}.html",
+                    "entries": {code: by_code.get(code) for code in codes},
+                }
+        return None
+
+    def unassigned(self, request, number, entries):
+        fallback = number // 100 * 100
+        neighbours = [entry for entry in entries if entry.status_class == number // 100]
+        context = self.get_context_data(
+            code=number,
+            digit=number // 100,
+            fallback_code=fallback,
+            fallback_entry=next((entry for entry in entries if entry.code == fallback), None),
+            registered=number in iana_registered_codes(),
+            class_name=CLASS_NAMES[number // 100],
+            neighbours=neighbours,
+            rfc_url=RFC9110_SECTION_15,
+        )
+        response = TemplateResponse(request, self.unassigned_template_name, context, status=404)
+        response.validator = (
+            newest(*(entry.updated_at for entry in neighbours)),
+            f"unassigned-{number}-{content_tag(neighbours, 'class')}",
+        )
+        return response
+
+
+def entry_record(request, entry):
+    """One entry as the dataset publishes it (fields documented on the dataset page)."""
+    return {
+        "code": entry.code,
+        "phrase": entry.phrase,
+        "name_zh": entry.name_zh,
+        "summary": entry.summary,
+        "description": entry.description,
+        "class": f"{entry.status_class}xx",
+        "class_name": str(entry.class_name),
+        "lifecycle": entry.lifecycle,
+        "lifecycle_label": entry.get_lifecycle_display(),
+        "vendor": entry.vendor,
+        "reference": entry.reference,
+        "reference_url": entry.reference_url,
+        "aliases": entry.alias_list,
+        "cacheable": entry.cacheable,
+        "body_allowed": entry.body_allowed,
+        "typical_headers": entry.header_list,
+        "retry": entry.retry,
+        "retry_label": entry.get_retry_display(),
+        "browser_follows": entry.browser_follows,
+        "related_codes": entry.related_code_list,
+        "example": entry.example,
+        "source": entry.source,
+        "source_text": entry.source_text,
+        "source_duplicate_text": entry.source_duplicate_text,
+        "source_line": entry.source_line,
+        "review_note": entry.review_note if entry.needs_review else "",
+        "reviewed_at": entry.reviewed_at.isoformat() if entry.reviewed_at else None,
+        "updated_at": entry.updated_at.isoformat(),
+        "url": absolute_url(request, entry.get_absolute_url()),
+    }
+
+
+def json_response(data, status=200):
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-@public_page
+def api_not_found(message):
+    response = json_response({"error": "not_found", "detail": message}, status=404)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 def api_list(request):
-    return JsonResponse({"codes": list(StatusCode.objects.published().values("code", "phrase", "name_zh"))})
+    """The whole dataset as JSON; ?download=1 asks the browser to save it."""
+    entries = list(StatusCode.objects.published().defer("seed_baseline"))
+    last_modified = newest(*(entry.updated_at for entry in entries))
+    tag = content_tag(entries, "dataset")
+    response = json_response(
+        {
+            "version": tag.removeprefix("dataset-"),
+            "last_modified": last_modified.isoformat() if last_modified else None,
+            "count": len(entries),
+            "documentation": absolute_url(request, reverse("statuscodes:dataset")),
+            "codes": [entry_record(request, entry) for entry in entries],
+        }
+    )
+    if "download" in request.GET:
+        response["Content-Disposition"] = f'attachment; filename="{DATASET_FILENAME}"'
+    response.validator = (last_modified, tag)
+    return response
 
 
-@public_page
 def api_detail(request, code):
-    entry = StatusCode.objects.published().filter(code=int(code)).values("code", "phrase", "name_zh").first()
+    number = int(code)
+    if CODE_MIN <= number <= CODE_MAX and code != str(number):
+        return HttpResponsePermanentRedirect(reverse("statuscodes:api_detail", kwargs={"code": number}))
+    entry = StatusCode.objects.published().defer("seed_baseline").filter(code=number).first()
     if entry is None:
-        raise Http404
-    return JsonResponse(entry)
+        return api_not_found(_("数据集中没有状态码 %(code)s。") % {"code": code})
+    annotations = list(entry.annotations.published())
+    record = entry_record(request, entry)
+    record["annotations"] = [
+        {"kind": note.kind, "kind_label": note.get_kind_display(), "html": note.body_html}
+        for note in annotations
+    ]
+    response = json_response(record)
+    response.validator = (
+        newest(entry.updated_at, *(note.updated_at for note in annotations)),
+        f"api-{entry.code}-{entry.version}-"
+        + ",".join(f"{n.pk}:{n.updated_at.timestamp()}" for n in annotations),
+    )
+    return response
 
 
-@public_page
+def dataset(request):
+    """The dataset page: what the JSON holds, field by field, and where to download it."""
+    summary = StatusCode.objects.published().aggregate(count=Count("code"), last_modified=Max("updated_at"))
+    context = {
+        "count": summary["count"],
+        "last_modified": summary["last_modified"],
+        "list_url": reverse("statuscodes:api_list"),
+        "canonical_url": absolute_url(request, reverse("statuscodes:dataset")),
+        "download_name": DATASET_FILENAME,
+    }
+    response = TemplateResponse(request, "statuscodes/dataset.html", context)
+    response.validator = (summary["last_modified"], f"dataset-page-{summary['count']}")
+    return response
+
+
 def robots_txt(request):
-    return TemplateResponse(request, "robots.txt", {}, content_type="text/plain; charset=utf-8")
+    context = {"sitemap_url": absolute_url(request, reverse("statuscodes:sitemap"))}
+    response = TemplateResponse(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
+    response.validator = (None, "robots")
+    return response
 
 
-@public_page
 def sitemap(request):
-    raise Http404
+    catalogue = CatalogueSitemap()
+    response = sitemap_view(request, sitemaps={"catalogue": catalogue})
+    response.validator = (catalogue.newest, catalogue.tag)
+    return response
