@@ -1,17 +1,647 @@
-"""Search. Placeholder until the search work lands."""
+"""Search: exact codes, code patterns, and Chinese/English text over the catalogue.
 
+Why search in Python over a cached list rather than in SQL
+----------------------------------------------------------
+The catalogue has about 80 entries and can never exceed 500 (codes 100–599);
+only the annotations can grow without bound. So every search runs over a
+normalised, in-memory list of published entries and published annotations:
+
+* Two queries build it (entries, annotations). It is kept per process, keyed
+  on the catalogue generation from ``statuscodes/cache.py``, which every save
+  or delete bumps, so an edit is visible on the very next search. A token in
+  the shared cache lets ``cache.clear()`` (and tests) drop it too. The only
+  other query is django-filter's, and only when a filter is chosen: at most
+  three queries per search, and none when the index is warm and no filter is set.
+* Substring matching in Python behaves identically on SQLite and PostgreSQL:
+  no LIKE escaping, no collation or case-folding differences, no ``C`` ctype
+  surprises, and 1–2 character Chinese queries (超时, 锁) work, which rules out
+  FTS5 trigram and pg_trgm (ecosystem.md §5). ``%``, ``_`` and ``\\`` are just
+  characters, because the query never reaches SQL.
+* It stays fast when the annotations grow: each entry's annotations are folded
+  into one string at build time, so a query costs one ``in`` test per entry and
+  field (a C-level scan), whatever the number of annotations. The growth is
+  measured by ``bench/search_growth.py``.
+
+Normalisation: control, format and surrogate characters are dropped, then NFKC
+(full-width ４０４ → 404, ＡＢＣ → abc) and ``casefold()`` apply to the text and
+to the query alike. Traditional Chinese terms are also tried in their
+simplified form (OpenCC ``t2s`` and ``tw2sp``: 緩存 → 缓存, 快取 → 缓存); the
+original form is always tried as well, so the conversion can only add matches.
+
+Pinyin is deliberately absent: automatic readings get heteronyms wrong (重定向
+would come out as *zhong*), and a wrong reading is worse than none.
+"""
+
+import difflib
+import functools
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from . import cache as catalogue_cache
+from .filters import StatusCodeFilter
 from .http import public_page
+from .models import CLASS_NAMES, CODE_MAX, CODE_MIN, Annotation, StatusCode
+
+MAX_QUERY_LENGTH = 200
+PAGE_SIZE = 20
+SUGGEST_LIMIT = 8
+SUGGEST_MAX_AGE = 60
+REDIRECT_MAX_AGE = 300
+SNIPPET_BEFORE = 24
+SNIPPET_LENGTH = 110
+# Separates folded fields inside one string, so a term can never match across two of them.
+FIELD_SEPARATOR = "\x00"
+
+CODE_TIER, TITLE_TIER, ALIAS_TIER, TEXT_TIER, ANNOTATION_TIER = range(5)
+NO_MATCH = 99
+
+# Vendor names as Chinese readers write them. Only a whole search term is
+# expanded, so 微软 also finds "Microsoft IIS", and "microsoft" finds 微软.
+VENDOR_SYNONYMS = (
+    ("微软", "microsoft"),
+    ("谷歌", "google"),
+    ("亚马逊", "amazon", "aws"),
+    ("推特", "twitter"),
+    ("阿帕奇", "apache"),
+)
+_SYNONYMS = {word: group for group in VENDOR_SYNONYMS for word in group}
+
+# Words that may stand around a code without changing what the reader wants:
+# "HTTP 404", "HTTP/1.1 404 Not Found", "状态码 404", "404 错误".
+_EXACT_CODE = re.compile(
+    r"^(?:(?:http(?:/[0-9.]+)?|状态码|status(?: code)?)[\s:：]*)?(?P<code>\d{3})(?:\s*(?P<rest>\S.*))?$"
+)
+_GENERIC_WORDS = {"", "错误", "状态码", "状态", "error", "status", "status code", "code", "响应"}
+_PATTERN = re.compile(r"^(?:http\s*)?(?P<pattern>[0-9x*?]{1,3})$")
+_WILDCARDS = "x*?"
+_TERM_SPLIT = re.compile(r"[\s,;、，；]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+# --- Normalisation -------------------------------------------------------------------------------
+
+
+def clean(raw):
+    """Drop characters that cannot be searched for or printed back safely.
+
+    Control characters (NUL, tabs, newlines) become spaces; format characters,
+    lone surrogates, private-use and unassigned code points are dropped, so the
+    query can always be encoded as UTF-8 and shown on the page.
+    """
+    out = []
+    for char in raw:
+        category = unicodedata.category(char)
+        if category == "Cc" or category in ("Zl", "Zp"):
+            out.append(" ")
+        elif category[0] != "C":
+            out.append(char)
+    return " ".join("".join(out).split())
+
+
+def fold(text):
+    """The form both the query and the catalogue are compared in."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _fold_with_origins(text):
+    """Fold character by character, remembering where each folded character came from."""
+    folded, origins = [], []
+    for index, char in enumerate(text):
+        piece = fold(char)
+        folded.append(piece)
+        origins.extend([index] * len(piece))
+    return "".join(folded), origins
+
+
+@functools.cache
+def _converters():
+    try:
+        import opencc
+    except ImportError:  # the search still works, only without Traditional → Simplified
+        return ()
+    return (opencc.OpenCC("t2s"), opencc.OpenCC("tw2sp"))
+
+
+def variants(term):
+    """The forms a folded term is looked for in: itself, its simplified forms, vendor synonyms."""
+    forms = [term]
+    if _CJK.search(term):
+        for converter in _converters():
+            converted = fold(converter.convert(term))
+            if converted not in forms:
+                forms.append(converted)
+    for form in list(forms):
+        for synonym in _SYNONYMS.get(form, ()):
+            if synonym not in forms:
+                forms.append(synonym)
+    return tuple(forms)
+
+
+# --- The index ------------------------------------------------------------------------------------
+
+
+class _TextExtractor(HTMLParser):
+    """Plain text of sanitized annotation HTML, with a space where a block ends."""
+
+    BLOCKS = {"p", "li", "br", "tr", "td", "th", "pre", "h3", "h4", "blockquote", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        self.handle_starttag(tag, ())
+
+    def text(self):
+        return " ".join("".join(self.parts).split())
+
+
+def html_to_text(body_html):
+    extractor = _TextExtractor()
+    extractor.feed(body_html)
+    extractor.close()
+    return extractor.text()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One published entry, with the folded strings it is matched against."""
+
+    code: int
+    phrase: str
+    name_zh: str
+    summary: str
+    description: str
+    aliases: tuple
+    vendor: str
+    lifecycle: str
+    annotations: tuple  # ((kind, plain text), ...)
+    folded: tuple  # one string per tier, indexed by tier - 1
+
+    @property
+    def url(self):
+        return reverse("statuscodes:detail", kwargs={"code": self.code})
+
+    @property
+    def lifecycle_label(self):
+        return dict(StatusCode.Lifecycle.choices).get(self.lifecycle, self.lifecycle)
+
+    @property
+    def status_class(self):
+        return self.code // 100
+
+
+def _make_entry(row, annotations):
+    aliases = tuple(line.strip() for line in row["aliases"].splitlines() if line.strip())
+    folded = (
+        fold(FIELD_SEPARATOR.join((row["name_zh"], row["phrase"]))),
+        fold(FIELD_SEPARATOR.join((*aliases, row["vendor"]))),
+        fold(FIELD_SEPARATOR.join((row["summary"], row["description"]))),
+        fold(FIELD_SEPARATOR.join(text for _kind, text in annotations)),
+    )
+    return Entry(
+        code=row["code"],
+        phrase=row["phrase"],
+        name_zh=row["name_zh"],
+        summary=row["summary"],
+        description=row["description"],
+        aliases=aliases,
+        vendor=row["vendor"],
+        lifecycle=row["lifecycle"],
+        annotations=tuple(annotations),
+        folded=folded,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    entries: tuple
+    last_modified: object  # newest updated_at among the published rows, or None
+    tag: str  # changes with every edit, publish, unpublish and deletion that search can see
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def get(self, code):
+        return next((entry for entry in self.entries if entry.code == code), None)
+
+
+EMPTY_INDEX = SearchIndex((), None, "empty")
+
+
+def build_index():
+    """Read the published catalogue in two queries and fold it for matching."""
+    published = StatusCode.objects.published()
+    rows = list(
+        published.values(
+            "code",
+            "phrase",
+            "name_zh",
+            "summary",
+            "description",
+            "aliases",
+            "vendor",
+            "lifecycle",
+            "updated_at",
+        )
+    )
+    by_code = {row["code"]: [] for row in rows}
+    stamps = [row["updated_at"] for row in rows]
+    notes = Annotation.objects.published().filter(status_code__in=published)
+    count = 0
+    for code, kind, body_html, updated_at in notes.values_list(
+        "status_code_id", "kind", "body_html", "updated_at"
+    ):
+        if code in by_code:
+            by_code[code].append((kind, html_to_text(body_html)))
+            stamps.append(updated_at)
+            count += 1
+    latest = max(stamps, default=None)
+    stamp = int(latest.timestamp() * 1_000_000) if latest else 0
+    return SearchIndex(
+        entries=tuple(_make_entry(row, by_code[row["code"]]) for row in rows),
+        last_modified=latest,
+        tag=f"search-{stamp}-{len(rows)}-{count}",
+    )
+
+
+_memo = None  # (generation, token, index), per process
+
+
+def _index_token(generation):
+    """A token shared through the cache, so clearing the cache also drops every process's index."""
+    key = f"search-index:{settings.RELEASE}:{generation}"
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        token = cache.get(key)
+    return token
+
+
+def get_index():
+    """The folded catalogue for the current generation, built at most once per process and edit."""
+    global _memo
+    generation = catalogue_cache.generation()
+    if generation is None:
+        return build_index()
+    try:
+        token = _index_token(generation)
+    except Exception:  # noqa: BLE001 - without the cache, rebuild rather than risk a stale index
+        return build_index()
+    if token is None:
+        return build_index()
+    memo = _memo
+    if memo is not None and memo[0] == generation and memo[1] == token:
+        return memo[2]
+    index = build_index()
+    _memo = (generation, token, index)
+    return index
+
+
+# --- Understanding the query ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # cleaned, as shown back to the reader
+    folded: str
+    kind: str  # "empty", "code", "pattern" or "text"
+    code: int | None = None
+    rest: str = ""
+    pattern: str = ""
+    terms: tuple = ()
+
+
+def parse(raw):
+    text = clean(raw)
+    folded = fold(text)
+    folded = " ".join(folded.split())
+    if not folded:
+        return Query(text=text, folded=folded, kind="empty")
+    match = _EXACT_CODE.match(folded)
+    if match and CODE_MIN <= int(match["code"]) <= CODE_MAX:
+        return Query(
+            text=text, folded=folded, kind="code", code=int(match["code"]), rest=(match["rest"] or "").strip()
+        )
+    match = _PATTERN.match(folded)
+    if match:
+        pattern = match["pattern"]
+        if len(pattern) < 3 and pattern[0] not in _WILDCARDS:
+            pattern = pattern.ljust(3, "x")
+        if len(pattern) == 3 and (pattern != match["pattern"] or any(c in _WILDCARDS for c in pattern)):
+            return Query(text=text, folded=folded, kind="pattern", pattern=pattern)
+    terms = tuple(dict.fromkeys(term for term in _TERM_SPLIT.split(folded) if term))
+    return Query(text=text, folded=folded, kind="text", terms=terms)
+
+
+def pattern_matches(pattern, code):
+    return all(want in _WILDCARDS or want == have for want, have in zip(pattern, str(code), strict=True))
+
+
+def redirect_target(query, index):
+    """Where an exact-code query should go, or None to search instead."""
+    if query.kind != "code":
+        return None
+    if query.rest in _GENERIC_WORDS:
+        return reverse("statuscodes:detail", kwargs={"code": query.code})
+    entry = index.get(query.code)
+    if entry is None:
+        return None
+    names = {fold(entry.phrase), fold(entry.name_zh), *(fold(alias) for alias in entry.aliases)}
+    if " ".join(query.rest.split()) in {" ".join(name.split()) for name in names}:
+        return entry.url
+    return None
+
+
+# --- Matching and ranking ---------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    entry: Entry
+    tier: int
+    forms: tuple  # every folded form of every term, for highlighting
+
+    @property
+    def name_html(self):
+        return highlight(self.entry.name_zh, self.forms)
+
+    @property
+    def phrase_html(self):
+        return highlight(self.entry.phrase, self.forms)
+
+    @functools.cached_property
+    def snippet(self):
+        """(label, html) of the field that best explains the match."""
+        entry = self.entry
+        candidates = [(_("别名"), alias) for alias in entry.aliases]
+        if entry.vendor:
+            candidates.append((_("使用方"), entry.vendor))
+        candidates += [("", entry.summary), (_("说明"), entry.description)]
+        labels = dict(Annotation.Kind.choices)
+        candidates += [
+            (_("注解 · %(kind)s") % {"kind": labels.get(kind, kind)}, text)
+            for kind, text in entry.annotations
+        ]
+        best, best_count = ("", entry.summary), 0
+        for label, text in candidates:
+            folded = fold(text)
+            count = sum(1 for form in self.forms if form in folded)
+            if count > best_count:
+                best, best_count = (label, text), count
+        label, text = best
+        return label, snippet(text, self.forms)
+
+
+def _tier_of(forms, entry):
+    for tier, haystack in enumerate(entry.folded, start=TITLE_TIER):
+        if any(form in haystack for form in forms):
+            return tier
+    return NO_MATCH
+
+
+def text_search(query, index):
+    """Entries matching every term, best first: code, name/phrase, alias, description, annotation."""
+    term_forms = [variants(term) for term in query.terms]
+    phrase_forms = variants(query.folded) if len(query.terms) > 1 else ()
+    named_codes = {int(term) for term in query.terms if term.isdigit() and len(term) == 3}
+    hits = []
+    for entry in index:
+        if entry.code in named_codes:
+            tier = CODE_TIER
+        else:
+            tier = max((_tier_of(forms, entry) for forms in term_forms), default=NO_MATCH)
+            if phrase_forms:
+                tier = min(tier, _tier_of(phrase_forms, entry))
+            if tier == NO_MATCH:
+                continue
+        hits.append(Hit(entry, tier, tuple(form for forms in term_forms for form in forms)))
+    hits.sort(key=lambda hit: (hit.tier, hit.entry.code))
+    return hits
+
+
+def run(query, index):
+    """Every hit for a parsed query, ranked."""
+    if query.kind == "pattern":
+        return [Hit(entry, CODE_TIER, ()) for entry in index if pattern_matches(query.pattern, entry.code)]
+    if query.kind == "code":
+        # A code with words that are not its name: the code first, then the words.
+        return text_search(replace(query, kind="text", terms=_code_terms(query)), index)
+    if query.kind == "text":
+        return text_search(query, index)
+    return []
+
+
+def _code_terms(query):
+    rest = tuple(term for term in _TERM_SPLIT.split(query.rest) if term)
+    return (str(query.code), *rest)
+
+
+def similar(query, index, limit=5):
+    """Entries whose code, name or phrase looks like the query, for the no-results page."""
+    needle = query.folded
+    if not needle:
+        return []
+    scored = []
+    for entry in index:
+        names = [str(entry.code), fold(entry.name_zh), fold(entry.phrase), *(fold(a) for a in entry.aliases)]
+        words = [word for name in names for word in name.split()]
+        ratio = max(difflib.SequenceMatcher(None, needle, name).ratio() for name in names + words)
+        if ratio >= 0.6:
+            scored.append((-ratio, entry.code, entry))
+    scored.sort(key=lambda item: item[:2])
+    return [entry for _ratio, _code, entry in scored[:limit]]
+
+
+# --- Highlighting -----------------------------------------------------------------------------------
+
+
+def _spans(text, forms):
+    """Raw-text spans where any form occurs, merged, in order."""
+    if not forms or not text:
+        return []
+    folded, origins = _fold_with_origins(text)
+    found = []
+    for form in forms:
+        start = folded.find(form)
+        while start != -1 and form:
+            end = start + len(form)
+            found.append((origins[start], origins[end - 1] + 1))
+            start = folded.find(form, end)
+    found.sort()
+    merged = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text, forms, spans=None):
+    """Escape ``text`` and wrap the matches in <mark>: split the raw text, escape each piece, join."""
+    spans = _spans(text, forms) if spans is None else spans
+    pieces, position = [], 0
+    for start, end in spans:
+        pieces.append(escape(text[position:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))  # noqa: S308 - every piece of text went through escape()
+
+
+def snippet(text, forms):
+    """A short window of ``text`` around the first match, highlighted."""
+    text = " ".join(text.split())
+    spans = _spans(text, forms)
+    start = max(0, spans[0][0] - SNIPPET_BEFORE) if spans else 0
+    end = min(len(text), start + SNIPPET_LENGTH)
+    window = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
+    body = highlight(text[start:end], forms, window)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(f"{prefix}{body}{suffix}")  # noqa: S308 - body is escaped by highlight()
+
+
+# --- Views ------------------------------------------------------------------------------------------
+
+
+def _noindex(response):
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _see_other(url):
+    """303: the answer to this search is another resource, the code's own page."""
+    response = HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
+    patch_cache_control(response, public=True, max_age=REDIRECT_MAX_AGE)
+    return _noindex(response)
+
+
+def _too_long(request, raw):
+    context = {"max_length": MAX_QUERY_LENGTH, "length": len(raw)}
+    response = TemplateResponse(
+        request, "statuscodes/search_too_long.html", context, status=HTTPStatus.BAD_REQUEST
+    )
+    return _noindex(response)
+
+
+def _allowed_codes(filterset):
+    """Codes allowed by the chosen filters, or None when no filter is chosen (one query at most)."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return None
+    if not any(filterset.form.cleaned_data.values()):
+        return None
+    return set(filterset.qs.values_list("code", flat=True))
+
+
+def _facets(hits):
+    counts = {}
+    for hit in hits:
+        counts[hit.entry.status_class] = counts.get(hit.entry.status_class, 0) + 1
+    return [
+        {"digit": digit, "label": f"{digit}xx {name}", "count": counts.get(digit, 0)}
+        for digit, name in CLASS_NAMES.items()
+    ]
+
+
+def _out_of_range(query):
+    return any(term.isdigit() and len(term) == 3 for term in query.terms) or (
+        query.kind == "pattern" and query.pattern[0] not in "12345" + _WILDCARDS
+    )
 
 
 @public_page
 def search_view(request):
-    return TemplateResponse(request, "statuscodes/index.html", {"entries": []})
+    raw = request.GET.get("q", "")
+    if len(raw) > MAX_QUERY_LENGTH:
+        return _too_long(request, raw)
+    query = parse(raw)
+    if query.kind == "code" and not query.rest:
+        # Valid but unassigned codes (436) go to their page too, which explains that.
+        return _see_other(reverse("statuscodes:detail", kwargs={"code": query.code}))
+    filterset = StatusCodeFilter(request.GET or None, queryset=StatusCode.objects.published())
+    needs_index = query.kind != "empty" or (filterset.is_bound and filterset.form.has_changed())
+    index = get_index() if needs_index else EMPTY_INDEX
+    target = redirect_target(query, index)
+    if target:
+        return _see_other(target)
+
+    allowed = _allowed_codes(filterset)
+    if query.kind == "empty":
+        hits = [Hit(entry, CODE_TIER, ()) for entry in index] if allowed is not None else []
+    else:
+        hits = run(query, index)
+    facets = _facets(hits)
+    if allowed is not None:
+        hits = [hit for hit in hits if hit.entry.code in allowed]
+    context = {
+        "query": query.text,  # base.html shows it in the header box
+        "search": query,
+        "filter": filterset,
+        "filtered": allowed is not None,
+        "facets": facets,
+        "hits": hits,
+        "page_obj": Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page")),
+        "similar": similar(query, index) if not hits and query.kind == "text" else [],
+        "class_names": CLASS_NAMES,
+        "max_length": MAX_QUERY_LENGTH,
+        "out_of_range": not hits and _out_of_range(query),
+    }
+    response = TemplateResponse(request, "statuscodes/search.html", context)
+    response.validator = (index.last_modified, index.tag)
+    return _noindex(response)
+
+
+def _suggestion(code, name_zh, phrase="", lifecycle="", lifecycle_label=""):
+    url = reverse("statuscodes:detail", kwargs={"code": code})
+    return {"code": code, "name_zh": name_zh, "phrase": phrase, "lifecycle": lifecycle,
+            "lifecycle_label": str(lifecycle_label), "url": url}  # fmt: skip
 
 
 @public_page
 def suggest_view(request):
-    from django.http import JsonResponse
-
-    return JsonResponse({"results": []})
+    """Up to eight hits as JSON, for the header box's suggestion list."""
+    raw = request.GET.get("q", "")
+    if len(raw) > MAX_QUERY_LENGTH:
+        message = _("搜索词不能超过 %(max)d 个字符。") % {"max": MAX_QUERY_LENGTH}
+        response = JsonResponse({"error": message, "results": []}, status=HTTPStatus.BAD_REQUEST)
+        return _noindex(response)
+    query = parse(raw)
+    index = get_index() if query.kind != "empty" else EMPTY_INDEX
+    results = []
+    if query.kind == "code" and index.get(query.code) is None:
+        results.append(_suggestion(query.code, _("未分配的状态码")))
+    for hit in run(query, index)[: SUGGEST_LIMIT - len(results)]:
+        entry = hit.entry
+        results.append(
+            _suggestion(entry.code, entry.name_zh, entry.phrase, entry.lifecycle, entry.lifecycle_label)
+        )
+    response = JsonResponse(
+        {"query": query.text, "results": results}, json_dumps_params={"ensure_ascii": False}
+    )
+    response.validator = (index.last_modified, index.tag)
+    response.max_age = SUGGEST_MAX_AGE
+    return _noindex(response)
