@@ -208,6 +208,9 @@ class Entry:
     def lifecycle_label(self):
         return dict(StatusCode.Lifecycle.choices).get(self.lifecycle, self.lifecycle)
 
+    def get_lifecycle_display(self):
+        return self.lifecycle_label
+
     @property
     def status_class(self):
         return self.code // 100
@@ -567,6 +570,14 @@ def _facets(hits):
     ]
 
 
+def _class_page(query):
+    """The class page a pattern such as 4xx stands for, if any."""
+    if query.kind == "pattern" and query.pattern[0] in "12345" and query.pattern[1:] in ("xx", "**", "??"):
+        digit = query.pattern[0]
+        return {"digit": digit, "url": reverse("statuscodes:class", kwargs={"digit": digit})}
+    return None
+
+
 def _out_of_range(query):
     return any(term.isdigit() and len(term) == 3 for term in query.terms) or (
         query.kind == "pattern" and query.pattern[0] not in "12345" + _WILDCARDS
@@ -603,6 +614,12 @@ def search_view(request):
         "filter": filterset,
         "filtered": allowed is not None,
         "facets": facets,
+        "facet_total": sum(facet["count"] for facet in facets),
+        # Class counts are of the unfiltered hits, so they are only shown while no lifecycle is chosen.
+        "facet_counts": not (
+            filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("lifecycle")
+        ),
+        "class_page": _class_page(query),
         "hits": hits,
         "page_obj": Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page")),
         "similar": similar(query, index) if not hits and query.kind == "text" else [],
