@@ -111,7 +111,7 @@ def test_seed_updates_fields_nobody_edited_and_refreshes_provenance(tmp_path):
     seed()
     records = json.loads(FIXTURE.read_text(encoding="utf-8"))
     for record in records:
-        if record["pk"] == 404 and record["model"] == "statuscodes.statuscode":
+        if record["model"] == "statuscodes.statuscode" and record["pk"] == 404:
             record["fields"]["summary"] = "新的摘要。"
             record["fields"]["source_text"] = "新的原文。"
     changed = tmp_path / "statuscodes.json"
