@@ -328,11 +328,18 @@ def build_records(document_text: str, iana_text: str, unofficial_text: str, cura
         description = curated.get("description") or (entry.text if entry else "")
         if not description:
             raise SourceError(f"状态码 {code} 不在文档中，必须提供 description", source="curation.toml")
-        notes = _structural_notes(code, entry, entries)
-        if entry is not None and "description" in curated:
+        # The structural notes say what the build did; the curated note explains
+        # content. Generic notes are left out where the curated one covers them.
+        curated_note = curated.get("review_note", "").strip()
+        notes = [
+            note
+            for note in _structural_notes(code, entry, entries)
+            if not (note.startswith("源文档未收录") and "未收录" in curated_note)
+        ]
+        if entry is not None and "description" in curated and not curated_note:
             notes.append("公开说明已由编辑改写；文档原文作为出处保留在下方。")
-        if curated.get("review_note"):
-            notes.append(curated["review_note"].strip())
+        if curated_note:
+            notes.append(curated_note)
 
         if entry is not None:
             source = "document"
