@@ -520,6 +520,8 @@ def snippet(text, forms):
     text = " ".join(text.split())
     spans = _spans(text, forms)
     start = max(0, spans[0][0] - SNIPPET_BEFORE) if spans else 0
+    # Near the end, show a full window rather than a short tail.
+    start = max(0, min(start, len(text) - SNIPPET_LENGTH))
     end = min(len(text), start + SNIPPET_LENGTH)
     window = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
     body = highlight(text[start:end], forms, window)
