@@ -396,26 +396,38 @@ class Hit:
         return highlight(self.entry.phrase, self.forms)
 
     @functools.cached_property
-    def snippet(self):
-        """(label, html) of the field that best explains the match."""
+    def snippets(self):
+        """[(label, html)]: the field that best explains the match, and for an old name its note.
+
+        Candidates are tried in reading order and the one containing most of
+        the query wins; the vendor comes last because the badge already shows it.
+        """
         entry = self.entry
-        candidates = [(_("别名"), alias) for alias in entry.aliases]
-        if entry.vendor:
-            candidates.append((_("使用方"), entry.vendor))
-        candidates += [("", entry.summary), (_("说明"), entry.description)]
         labels = dict(Annotation.Kind.choices)
-        candidates += [
+        aliases = [(_("别名"), alias) for alias in entry.aliases]
+        notes = [
             (_("注解 · %(kind)s") % {"kind": labels.get(kind, kind)}, text)
             for kind, text in entry.annotations
         ]
+        candidates = [*aliases, ("", entry.summary), (_("说明"), entry.description), *notes]
+        if entry.vendor:
+            candidates.append((_("使用方"), entry.vendor))
         best, best_count = ("", entry.summary), 0
-        for label, text in candidates:
-            folded = fold(text)
-            count = sum(1 for form in self.forms if form in folded)
+        for candidate in candidates:
+            count = self._count(candidate[1])
             if count > best_count:
-                best, best_count = (label, text), count
-        label, text = best
-        return label, snippet(text, self.forms)
+                best, best_count = candidate, count
+        lines = [best]
+        if best in aliases:
+            # An old or wrong name: the note that explains it says more than the name alone.
+            note = max(notes, key=lambda note: self._count(note[1]), default=None)
+            if note is not None and self._count(note[1]) >= best_count:
+                lines.append(note)
+        return [(label, snippet(text, self.forms)) for label, text in lines]
+
+    def _count(self, text):
+        folded = fold(text)
+        return sum(1 for form in self.forms if form in folded)
 
 
 def _tier_of(forms, entry):
@@ -430,6 +442,7 @@ def text_search(query, index):
     term_forms = [variants(term) for term in query.terms]
     phrase_forms = variants(query.folded) if len(query.terms) > 1 else ()
     named_codes = {int(term) for term in query.terms if term.isdigit() and len(term) == 3}
+    highlight_forms = (*phrase_forms, *(form for forms in term_forms for form in forms))
     hits = []
     for entry in index:
         if entry.code in named_codes:
@@ -440,7 +453,7 @@ def text_search(query, index):
                 tier = min(tier, _tier_of(phrase_forms, entry))
             if tier == NO_MATCH:
                 continue
-        hits.append(Hit(entry, tier, tuple(form for forms in term_forms for form in forms)))
+        hits.append(Hit(entry, tier, highlight_forms))
     hits.sort(key=lambda hit: (hit.tier, hit.entry.code))
     return hits
 

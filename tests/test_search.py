@@ -552,3 +552,54 @@ def test_highlight_splits_raw_text_and_escapes_each_piece():
     assert search.highlight("a<b>&ＢＢ", ("bb",)) == "a&lt;b&gt;&amp;<mark>ＢＢ</mark>"
     assert search.highlight("Straße", ("ss",)) == "Stra<mark>ß</mark>e"
     assert search.highlight("<x>", ()) == "&lt;x&gt;"
+
+
+# --- The real catalogue ---------------------------------------------------------------------------
+# Seeding takes a second, so each test checks several queries against one seeded catalogue.
+
+SEEDED_FIRST_HITS = {
+    "Payload Too Large": 413,
+    "Unprocessable Entity": 422,
+    "Request-URI Too Long": 414,
+    "Too Many Connections": 421,
+    "not found": 404,
+    "TOO MANY": 429,
+    "teapot": 418,
+    "锁": 423,
+    "超时": 408,
+    "缓存": 304,
+    "重定向": 307,
+}
+SEEDED_VENDORS = {
+    "nginx": {444, 494, 495, 496, 497, 499},
+    "cloudflare": {520, 521, 522, 523, 524, 525, 526},
+    "微软": {440, 449},
+}
+
+
+def test_seeded_search_finds_the_right_code_first(client, seeded):
+    found = {q: hit_codes(client.get(SEARCH, {"q": q}))[:1] for q in SEEDED_FIRST_HITS}
+    assert found == {q: [code] for q, code in SEEDED_FIRST_HITS.items()}
+
+
+def test_seeded_search_finds_vendor_codes_first(client, seeded):
+    for q, codes in SEEDED_VENDORS.items():
+        found = hit_codes(client.get(SEARCH, {"q": q}))
+        assert set(found[: len(codes)]) == codes, q
+
+
+def test_seeded_search_shows_the_note_for_a_wrong_old_name_and_jumps(
+    client, seeded, django_assert_max_num_queries
+):
+    html = client.get(SEARCH, {"q": "Too Many Connections"}).content.decode()
+    assert "注解 · 更正" in html
+    assert "连接数过多（<mark>Too Many Connections</mark>）" in html
+    for q, location in [
+        ("404 Not Found", "/404/"),
+        ("HTTP 418", "/418/"),
+        ("436", "/436/"),
+        ("４２２", "/422/"),
+    ]:
+        assert client.get(SEARCH, {"q": q})["Location"] == location
+    with django_assert_max_num_queries(3):
+        assert client.get(SEARCH, {"q": "超时", "class": "5"}).status_code == HTTPStatus.OK
