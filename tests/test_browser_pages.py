@@ -1,0 +1,214 @@
+"""The public pages in Debian's Chromium, as a reader uses them, on the real catalogue.
+
+Screenshots of every page type (desktop and phone, light and dark) are written
+to artifacts/ for a person to look at.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = settings.BASE_DIR / "artifacts"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+LOOPBACK = {"127.0.0.1", "localhost"}
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# One URL per page type.
+PAGE_TYPES = {
+    "index": "/",
+    "class": "/3xx/",
+    "detail": "/301/",
+    "detail-provenance": "/422/",
+    "unassigned": "/436/",
+    "dataset": "/api/",
+    "not-found": "/no-such-page/",
+}
+
+if not os.access(CHROMIUM, os.X_OK):
+    pytest.skip(f"Debian Chromium is not installed at {CHROMIUM}", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread for the whole module,
+    # and Django refuses ORM calls (seeding, flushing) beside a running loop.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def site(browser, seeded, live_server):
+    """The live server with the real catalogue."""
+    return live_server.url
+
+
+class Recorder:
+    """Collects every request, console error and page error of one browser page."""
+
+    def __init__(self, page):
+        self.requests, self.errors = [], []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def foreign_requests(self):
+        return [url for url in self.requests if urlsplit(url).hostname not in LOOPBACK]
+
+
+def open_page(browser, **options):
+    context = browser.new_context(**options)
+    page = context.new_page()
+    return context, page, Recorder(page)
+
+
+def has_horizontal_scroll(page):
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+
+
+def test_reader_browses_to_a_code_and_follows_a_related_code(browser, site):
+    context, page, recorder = open_page(browser, viewport=DESKTOP)
+    page.goto(site + "/")
+    assert page.locator("h1").inner_text() == "HTTP 状态码"
+
+    page.locator(".class-group__title a", has_text="客户端错误").click()
+    page.wait_for_url(site + "/4xx/")
+    assert "客户端错误" in page.locator("h1").inner_text()
+
+    page.locator(".code-row__link", has_text="Not Found").click()
+    page.wait_for_url(site + "/404/")
+    assert page.locator("h1").inner_text().startswith("404")
+
+    related = page.locator(".related a").first
+    target = related.get_attribute("href")
+    related.click()
+    page.wait_for_url(site + target)
+    assert page.locator("h1").inner_text().startswith(target.strip("/"))
+
+    assert recorder.errors == []
+    assert recorder.foreign_requests() == []
+    assert any(url.endswith(".css") for url in recorder.requests)
+    context.close()
+
+
+def test_copy_link_button_copies_the_canonical_url(browser, site):
+    context, page, recorder = open_page(browser, viewport=DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    page.goto(site + "/404/")
+    button = page.get_by_role("button", name="复制链接")
+    button.click()
+    assert page.locator(".copy-status").inner_text() == "链接已复制"
+    assert page.evaluate("navigator.clipboard.readText()") == site + "/404/"
+    assert recorder.errors == []
+    context.close()
+
+
+def test_filters_keep_their_state_in_the_query_string(browser, site):
+    context, page, _ = open_page(browser, viewport=DESKTOP)
+    page.goto(site + "/")
+    page.get_by_label("状态", exact=True).select_option("unofficial")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**/?*lifecycle=unofficial*")
+    badges = page.locator(".code-row .badge").all_inner_texts()
+    assert badges and all(text.startswith("非官方") for text in badges)
+    page.locator(".class-group__title a").first.click()
+    assert "lifecycle=unofficial" in page.url
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_no_page_scrolls_sideways_on_a_phone(browser, site, width):
+    context, page, recorder = open_page(browser, viewport={"width": width, "height": 800})
+    for path in [*PAGE_TYPES.values(), "/search/?q=重定向"]:
+        page.goto(site + path)
+        assert not has_horizontal_scroll(page), path
+    assert recorder.errors == [] or all("404" in error for error in recorder.errors)
+    assert recorder.foreign_requests() == []
+    context.close()
+
+
+def test_pages_make_no_console_errors_and_no_foreign_requests(browser, site):
+    context, page, recorder = open_page(browser, viewport=DESKTOP)
+    for name, path in PAGE_TYPES.items():
+        if name in ("unassigned", "not-found"):
+            continue  # Chromium logs every 404 document as a console error.
+        page.goto(site + path)
+    assert recorder.errors == []
+    assert recorder.foreign_requests() == []
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_of_every_page_type(browser, site, scheme):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context, page, _ = open_page(browser, viewport=viewport, color_scheme=scheme)
+        for name, path in PAGE_TYPES.items():
+            page.goto(site + path)
+            page.screenshot(path=ARTIFACTS / f"page-{name}-{device}-{scheme}.png", full_page=True)
+        context.close()
+    assert len(list(ARTIFACTS.glob(f"page-*-{scheme}.png"))) >= 2 * len(PAGE_TYPES)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_or_critical_violations(browser, site, scheme):
+    # The page's CSP rightly refuses injected scripts; bypass it for the checker only.
+    context, page, _ = open_page(browser, viewport=DESKTOP, color_scheme=scheme, bypass_csp=True)
+    problems = {}
+    for path in PAGE_TYPES.values():
+        page.goto(site + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×, "
+            f"{violation['nodes'][0]['target']})"
+            for violation in result["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            problems[path] = serious
+    context.close()
+    assert problems == {}
+
+
+def test_keyboard_user_reaches_the_skip_link_first_and_sees_focus(browser, site):
+    context, page, _ = open_page(browser, viewport=DESKTOP)
+    page.goto(site + "/404/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "跳到正文"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    context.close()
+
+
+def test_print_stylesheet_hides_navigation(browser, site):
+    context, page, _ = open_page(browser, viewport=DESKTOP)
+    page.goto(site + "/404/")
+    page.emulate_media(media="print")
+    assert page.locator(".search-form").is_hidden()
+    assert page.locator(".pager").is_hidden()
+    assert page.locator("h1").is_visible()
+    context.close()
