@@ -1,0 +1,159 @@
+"""The real catalogue on the public pages: every document item, the tricky entries, the registry.
+
+These tests seed the committed fixture (fixtures/statuscodes.json) exactly as
+`make run` does, then read the pages a reader would.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from html import unescape
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from statuscodes.models import StatusCode
+from statuscodes.sources import parse_document, parse_iana
+
+pytestmark = pytest.mark.django_db
+
+SOURCE_DIR = settings.BASE_DIR / "fixtures" / "source"
+
+
+def page_text(response):
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def document_items():
+    (document,) = SOURCE_DIR.glob("000_*.txt")
+    return parse_document(document.read_text(encoding="utf-8"))
+
+
+def test_every_document_item_is_on_its_codes_page_with_its_text_intact(client, seeded):
+    items = document_items()
+    assert len(items) > 50
+    pages = {}
+    for item in items:
+        if item.code not in pages:
+            response = client.get(f"/{item.code}/")
+            assert response.status_code == HTTPStatus.OK, item.code
+            pages[item.code] = page_text(response)
+        assert item.text in pages[item.code], f"第 {item.line} 行 {item.code} 的原文不在页面上"
+
+
+def test_423_has_its_own_page(client, seeded):
+    response = client.get("/423/")
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert re.search(r"<h1>.*423.*Locked.*</h1>", html, re.S)
+    text = page_text(response)
+    assert "423 Locked当前资源被锁定。(RFC 4918 WebDAV)" in text
+    assert "附在 422 的文字末尾" in text
+
+
+def test_422_shows_the_duplicated_copy_and_the_whole_original_item(client, seeded):
+    text = page_text(client.get("/422/"))
+    assert "文档中重复出现的文字（未采用）" in text
+    assert "从当前客户端所在的IP地址到服务器的连接数超过了服务器许可的最大范围。" in text
+    assert "文档原样" in text
+    assert "无法响应。(RFC 4918 WebDAV)423 Locked当前资源被锁定。" in text
+
+
+def test_421_explains_misdirected_request_and_keeps_the_old_text_as_provenance(client, seeded):
+    response = client.get("/421/")
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert re.search(r"<h1>.*421.*Misdirected Request.*</h1>", html, re.S)
+    description = html.split('id="description"')[1].split("</section>")[0]
+    assert "连接" in description and "服务器" in description
+    assert "连接数超过了服务器许可的最大范围" not in description
+    provenance = page_text(client.get("/421/")).split("出处与审核")[1]
+    assert "文档原文" in provenance
+    assert "从当前客户端所在的IP地址到服务器的连接数超过了服务器许可的最大范围。" in provenance
+    assert "编辑说明" in provenance
+
+
+def test_every_published_code_page_renders_within_the_query_budget(
+    client, seeded, django_assert_max_num_queries
+):
+    codes = list(StatusCode.objects.published().values_list("code", flat=True))
+    assert len(codes) >= 60
+    for code in codes:
+        with django_assert_max_num_queries(2):
+            response = client.get(f"/{code}/")
+        assert response.status_code == HTTPStatus.OK, code
+
+
+def test_dataset_matches_the_iana_registry(client, seeded):
+    registry = parse_iana((SOURCE_DIR / "iana-status-codes.tsv").read_text(encoding="utf-8"))
+    records = {item["code"]: item for item in client.get("/api/codes/").json()["codes"]}
+    for code, row in registry.items():
+        assert code in records, code
+        assert records[code]["phrase"] == row.phrase, code
+        assert records[code]["lifecycle"] == row.lifecycle or records[code]["lifecycle"] == "deprecated", code
+        assert records[code]["reference"] == row.reference, code
+    unofficial = [item for item in records.values() if item["lifecycle"] == "unofficial"]
+    assert unofficial and all(item["vendor"] for item in unofficial)
+    assert not {item["code"] for item in unofficial} & set(registry)
+
+
+def test_browse_page_lists_every_published_code_in_two_queries(client, seeded, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        response = client.get("/")
+    links = re.findall(r'class="code-row__link" href="/(\d+)/"', response.content.decode())
+    assert sorted(map(int, links)) == sorted(StatusCode.objects.published().values_list("code", flat=True))
+
+
+def test_only_unofficial_filter_shows_vendors(client, seeded):
+    text = page_text(client.get("/?lifecycle=unofficial"))
+    for entry in StatusCode.objects.published().unofficial():
+        assert f"{entry.code}" in text and entry.vendor in text
+
+
+# HTML validity: the Nu Html Checker over every page type of the real catalogue.
+
+
+def vnu_jar():
+    """vnu.jar from $VNU_JAR or a node_modules/vnu-jar install (npm install vnu-jar)."""
+    candidates = [os.environ.get("VNU_JAR", "")]
+    candidates += [
+        str(base / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar")
+        for base in (settings.BASE_DIR, Path.home(), Path("/usr/local/lib"), Path("/usr/lib"))
+    ]
+    return next((path for path in candidates if path and Path(path).is_file()), None)
+
+
+def test_every_page_type_is_valid_html(client, seeded, tmp_path):
+    jar = vnu_jar()
+    if jar is None or shutil.which("java") is None:
+        pytest.skip(
+            "Nu Html Checker not available: set VNU_JAR to vnu.jar (npm package vnu-jar) and install Java"
+        )
+    paths = ["/", "/1xx/", "/4xx/", "/?lifecycle=unofficial", "/?class=9", "/436/", "/api/", "/no-such-page/"]
+    paths += [f"/{code}/" for code in StatusCode.objects.published().values_list("code", flat=True)]
+    files = []
+    for number, path in enumerate(paths):
+        target = tmp_path / f"page-{number:03d}.html"
+        target.write_bytes(client.get(path).content)
+        files.append(str(target))
+    result = subprocess.run(
+        ["java", "-jar", jar, "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    by_file = {str(tmp_path / f"page-{number:03d}.html"): path for number, path in enumerate(paths)}
+    errors = [
+        f"{by_file.get(message['url'].removeprefix('file:'), message['url'])}: {message['message']}"
+        for message in messages
+        if message["type"] == "error"
+    ]
+    assert errors == []
