@@ -34,11 +34,11 @@ would come out as *zhong*), and a wrong reading is worse than none.
 
 import difflib
 import functools
+import html
 import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 from http import HTTPStatus
 
 from django.conf import settings
@@ -155,34 +155,14 @@ def variants(term):
 # --- The index ------------------------------------------------------------------------------------
 
 
-class _TextExtractor(HTMLParser):
-    """Plain text of sanitized annotation HTML, with a space where a block ends."""
-
-    BLOCKS = {"p", "li", "br", "tr", "td", "th", "pre", "h3", "h4", "blockquote", "hr"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts = []
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag):
-        self.handle_starttag(tag, ())
-
-    def text(self):
-        return " ".join("".join(self.parts).split())
+# body_html is nh3's serialisation of a fixed tag allowlist: no comments, scripts or
+# CDATA, so a tag is "<", then quoted attribute values or other characters, then ">".
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
 
 
 def html_to_text(body_html):
-    extractor = _TextExtractor()
-    extractor.feed(body_html)
-    extractor.close()
-    return extractor.text()
+    """Plain text of sanitized annotation HTML, as the reader sees it."""
+    return " ".join(html.unescape(_TAG.sub(" ", body_html)).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +179,7 @@ class Entry:
     lifecycle: str
     annotations: tuple  # ((kind, plain text), ...)
     folded: tuple  # one string per tier, indexed by tier - 1
+    candidates: tuple  # ((label, text, folded text), ...): where a snippet may come from, in reading order
 
     @property
     def url(self):
@@ -216,13 +197,25 @@ class Entry:
         return self.code // 100
 
 
+ALIAS, SUMMARY, DESCRIPTION, ANNOTATION, VENDOR = "alias", "summary", "description", "annotation", "vendor"
+
+
 def _make_entry(row, annotations):
     aliases = tuple(line.strip() for line in row["aliases"].splitlines() if line.strip())
+    texts = [
+        *((ALIAS, "", alias) for alias in aliases),
+        (SUMMARY, "", row["summary"]),
+        (DESCRIPTION, "", " ".join(row["description"].split())),
+        *((ANNOTATION, kind, text) for kind, text in annotations),
+    ]
+    if row["vendor"]:
+        texts.append((VENDOR, "", row["vendor"]))
+    candidates = tuple((source, kind, text, fold(text)) for source, kind, text in texts)
     folded = (
         fold(FIELD_SEPARATOR.join((row["name_zh"], row["phrase"]))),
         fold(FIELD_SEPARATOR.join((*aliases, row["vendor"]))),
         fold(FIELD_SEPARATOR.join((row["summary"], row["description"]))),
-        fold(FIELD_SEPARATOR.join(text for _kind, text in annotations)),
+        FIELD_SEPARATOR.join(candidate[3] for candidate in candidates if candidate[0] == ANNOTATION),
     )
     return Entry(
         code=row["code"],
@@ -235,6 +228,7 @@ def _make_entry(row, annotations):
         lifecycle=row["lifecycle"],
         annotations=tuple(annotations),
         folded=folded,
+        candidates=candidates,
     )
 
 
@@ -397,41 +391,41 @@ class Hit:
 
     @functools.cached_property
     def snippets(self):
-        """[(label, html)]: the field that best explains the match, and for an old name its note.
+        """[(label, html)]: the text that best explains the match, and for an old name its note.
 
-        Candidates are tried in reading order and the one containing most of
-        the query wins; the vendor comes last because the badge already shows it.
+        Candidates are tried in reading order (aliases, summary, description,
+        annotations, vendor) and the one containing most of the query wins;
+        the vendor comes last because the badge already shows it.
         """
-        entry = self.entry
-        labels = dict(Annotation.Kind.choices)
-        aliases = [(_("别名"), alias) for alias in entry.aliases]
-        notes = [
-            (_("注解 · %(kind)s") % {"kind": labels.get(kind, kind)}, text)
-            for kind, text in entry.annotations
-        ]
-        candidates = [*aliases, ("", entry.summary), (_("说明"), entry.description), *notes]
-        if entry.vendor:
-            candidates.append((_("使用方"), entry.vendor))
-        best, best_count = ("", entry.summary), 0
-        for candidate in candidates:
-            count = self._count(candidate[1])
+        best, best_count = None, 0
+        for candidate in self.entry.candidates:
+            count = self._count(candidate)
             if count > best_count:
                 best, best_count = candidate, count
+        if best is None:
+            return [("", snippet(self.entry.summary, ()))]
         lines = [best]
-        if best in aliases:
+        if best[0] == ALIAS:
             # An old or wrong name: the note that explains it says more than the name alone.
-            note = max(notes, key=lambda note: self._count(note[1]), default=None)
-            if note is not None and self._count(note[1]) >= best_count:
+            notes = [candidate for candidate in self.entry.candidates if candidate[0] == ANNOTATION]
+            note = max(notes, key=self._count, default=None)
+            if note is not None and self._count(note) >= best_count:
                 lines.append(note)
-        return [(label, snippet(text, self.forms)) for label, text in lines]
+        return [(_label(source, kind), snippet(text, self.forms)) for source, kind, text, _folded in lines]
 
-    def _count(self, text):
-        folded = fold(text)
-        return sum(1 for form in self.forms if form in folded)
+    def _count(self, candidate):
+        return sum(1 for form in self.forms if form in candidate[3])
 
 
-def _tier_of(forms, entry):
-    for tier, haystack in enumerate(entry.folded, start=TITLE_TIER):
+def _label(source, kind):
+    if source == ANNOTATION:
+        return _("注解 · %(kind)s") % {"kind": dict(Annotation.Kind.choices).get(kind, kind)}
+    return {ALIAS: _("别名"), DESCRIPTION: _("说明"), VENDOR: _("使用方")}.get(source, "")
+
+
+def _tier_of(forms, entry, below=NO_MATCH):
+    """The best tier in which any of the forms occurs (only tiers better than ``below`` are looked at)."""
+    for tier, haystack in enumerate(entry.folded[: below - TITLE_TIER], start=TITLE_TIER):
         if any(form in haystack for form in forms):
             return tier
     return NO_MATCH
@@ -439,20 +433,25 @@ def _tier_of(forms, entry):
 
 def text_search(query, index):
     """Entries matching every term, best first: code, name/phrase, alias, description, annotation."""
-    term_forms = [variants(term) for term in query.terms]
+    # Longest terms first: they are the rarest, so an entry that lacks one is dropped soonest.
+    term_forms = sorted((variants(term) for term in query.terms), key=lambda forms: -len(forms[0]))
     phrase_forms = variants(query.folded) if len(query.terms) > 1 else ()
     named_codes = {int(term) for term in query.terms if term.isdigit() and len(term) == 3}
     highlight_forms = (*phrase_forms, *(form for forms in term_forms for form in forms))
     hits = []
     for entry in index:
         if entry.code in named_codes:
-            tier = CODE_TIER
-        else:
-            tier = max((_tier_of(forms, entry) for forms in term_forms), default=NO_MATCH)
-            if phrase_forms:
-                tier = min(tier, _tier_of(phrase_forms, entry))
+            hits.append(Hit(entry, CODE_TIER, highlight_forms))
+            continue
+        tier = CODE_TIER
+        for forms in term_forms:
+            tier = max(tier, _tier_of(forms, entry))
             if tier == NO_MATCH:
-                continue
+                break
+        if tier == NO_MATCH:
+            continue
+        if phrase_forms and tier > TITLE_TIER:
+            tier = min(tier, _tier_of(phrase_forms, entry, below=tier))
         hits.append(Hit(entry, tier, highlight_forms))
     hits.sort(key=lambda hit: (hit.tier, hit.entry.code))
     return hits
@@ -475,18 +474,35 @@ def _code_terms(query):
     return (str(query.code), *rest)
 
 
+SIMILAR_MAX_LENGTH = 40
+
+
 def similar(query, index, limit=5):
-    """Entries whose code, name or phrase looks like the query, for the no-results page."""
+    """Entries whose code, name or phrase looks like the query, for the no-results page.
+
+    Only short queries are compared: a near miss of a name is short, and the
+    comparison's cost grows with the query's length.
+    """
     needle = query.folded
-    if not needle:
+    if not needle or len(needle) > SIMILAR_MAX_LENGTH:
         return []
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(needle)
     scored = []
     for entry in index:
-        names = [str(entry.code), fold(entry.name_zh), fold(entry.phrase), *(fold(a) for a in entry.aliases)]
-        words = [word for name in names for word in name.split()]
-        ratio = max(difflib.SequenceMatcher(None, needle, name).ratio() for name in names + words)
-        if ratio >= 0.6:
-            scored.append((-ratio, entry.code, entry))
+        names = [
+            str(entry.code),
+            fold(entry.name_zh),
+            fold(entry.phrase),
+            *(fold(alias) for alias in entry.aliases),
+        ]
+        best = 0.0
+        for candidate in {*names, *(word for name in names for word in name.split())}:
+            matcher.set_seq1(candidate)
+            if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6:
+                best = max(best, matcher.ratio())
+        if best >= 0.6:
+            scored.append((-best, entry.code, entry))
     scored.sort(key=lambda item: item[:2])
     return [entry for _ratio, _code, entry in scored[:limit]]
 
