@@ -97,6 +97,7 @@ def test_index_row_shows_badge_vendor_and_summary(client, catalogue):
     text = text_of(client.get("/"))
     assert "420 冷静一下 Enhance Your Calm 非官方 · Twitter 旧版 Twitter 的限流。" in text
     assert "418 我是茶壶 (Unused) 未使用 愚人节玩笑。" in text
+    assert "200 成功 OK 标准 请求成功。" in text
 
 
 def test_index_makes_no_per_row_queries(client, make_entry, django_assert_max_num_queries):
