@@ -18,6 +18,13 @@ from statuscodes.models import Annotation, StatusCode
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Editors are created per test; the production hasher would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 CHANGELIST = "admin:statuscodes_statuscode_changelist"
 
 
