@@ -202,6 +202,16 @@ STORAGES = {
 # unhashed files, so it must not cache them at all.
 WHITENOISE_MAX_AGE = 0 if DEBUG else 300
 
+
+def weak_static_etag(headers, path, url):
+    """Whitenoise sends one strong ETag for a file and its gzip/brotli forms,
+    which REDbot rightly flags as BAD; a weak ETag may be shared."""
+    stat = os.stat(path)
+    headers["ETag"] = f'W/"{int(stat.st_mtime):x}-{stat.st_size:x}"'
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = weak_static_etag
+
 # The admin lives at a configurable path so production can move it off /admin/.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") or "admin"
 LOGIN_URL = f"/{ADMIN_PATH}/login/"

@@ -159,8 +159,9 @@ class CachedPage:
 
 
 def _cache_key(request, generation):
-    path = request.get_full_path()
-    digest = hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    # Scheme and host are part of the key: pages carry absolute canonical URLs.
+    url = request.build_absolute_uri()
+    digest = hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     return f"page:{settings.RELEASE}:{generation}:{digest}"
 
 

@@ -271,6 +271,17 @@ def test_deleting_an_entry_removes_it_from_cached_pages(client, catalogue, make_
     assert "我是茶壶" not in client.get("/").text
 
 
+def test_cached_pages_are_kept_apart_per_host(client, catalogue, settings):
+    """Pages carry absolute URLs, so one host's page must never be served to another."""
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+
+    first = client.get("/api/codes/404/", headers={"host": "a.example"})
+    second = client.get("/api/codes/404/", headers={"host": "b.example"})
+
+    assert "http://a.example/404/" in first.text
+    assert "http://b.example/404/" in second.text
+
+
 def test_generation_moves_on_every_bump():
     before = catalogue_cache.generation()
 

@@ -1,0 +1,227 @@
+"""The production configuration under the real server: gunicorn, DEBUG off, 3 workers.
+
+The test client hides what a real server sees: it strips HEAD bodies and does
+not enforce CSRF. This module starts gunicorn with gunicorn.conf.py on a free
+loopback port, with its own SQLite file, collected static files and cache
+generation file in a temporary directory (migrated and seeded as `make serve`
+does), and talks to it over HTTP.
+"""
+
+import http.client
+import json
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+
+from bench import server as production
+
+pytestmark = pytest.mark.server
+
+SEARCH = "/search/?q=%E9%87%8D%E5%AE%9A%E5%90%91"
+PAGES = ["/", "/4xx/", "/404/", SEARCH, "/api/codes/404/"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("production")
+    env = production.production_env(
+        workdir, extra={"DJANGO_HSTS_SECONDS": "31536000", "DJANGO_BEHIND_TLS_PROXY": "1"}
+    )
+    production.prepare(env)
+    with production.ProductionServer(env, workers=3) as running:
+        yield running
+
+
+def request(server, method, path, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}, body
+    finally:
+        connection.close()
+
+
+def raw_head(server, path):
+    """Everything gunicorn puts on the wire for a HEAD, headers and any body bytes."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(
+            f"HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nConnection: close\r\n\r\n".encode()
+        )
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    return head.decode("latin-1"), body
+
+
+def without_date(headers):
+    return {name: value for name, value in headers.items() if name != "date"}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_head_sends_the_get_headers_and_no_body(server, path):
+    status, get_headers, body = request(server, "GET", path)
+    head_status, head_headers, _ = request(server, "HEAD", path)
+    raw_headers, raw_body = raw_head(server, path)
+
+    assert status == head_status == HTTPStatus.OK
+    assert without_date(head_headers) == without_date(get_headers)
+    assert head_headers["content-length"] == str(len(body))
+    assert raw_body == b""
+    assert f"\r\nContent-Length: {len(body)}\r\n" in raw_headers, (len(body), raw_headers)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_if_none_match_gets_304_with_the_200s_headers(server, path):
+    _, full, _ = request(server, "GET", path, {"Accept-Encoding": "gzip"})
+
+    status, headers, body = request(
+        server, "GET", path, {"Accept-Encoding": "gzip", "If-None-Match": full["etag"]}
+    )
+
+    assert status == HTTPStatus.NOT_MODIFIED
+    assert body == b""
+    for name in ("etag", "last-modified", "cache-control", "vary"):
+        assert headers.get(name) == full.get(name), name
+    assert "content-length" not in headers
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("path", PAGES)
+def test_unsafe_method_without_csrf_token_gets_405_not_403(server, path, method):
+    status, headers, body = request(
+        server, method, path, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+
+    assert status == HTTPStatus.METHOD_NOT_ALLOWED
+    assert headers["allow"] == "GET, HEAD"
+    assert "方法不允许" in body.decode()
+
+
+def test_options_is_answered(server):
+    status, headers, body = request(server, "OPTIONS", "/404/")
+
+    assert status == HTTPStatus.NO_CONTENT
+    assert headers["allow"] == "GET, HEAD, OPTIONS"
+    assert body == b""
+
+
+def test_unknown_path_gets_the_404_page(server):
+    status, headers, body = request(server, "GET", "/no/such/page/")
+
+    assert status == HTTPStatus.NOT_FOUND
+    assert headers["content-type"].startswith("text/html")
+    page = body.decode()
+    assert "404" in page
+    assert "/no/such/page/" in page
+    assert 'href="/404/"' in page
+
+
+def test_security_headers(server):
+    _, plain, _ = request(server, "GET", "/404/")
+    _, behind_tls, _ = request(server, "GET", "/404/", {"X-Forwarded-Proto": "https"})
+
+    csp = plain["content-security-policy"]
+    assert "unsafe-inline" not in csp
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert plain["x-content-type-options"] == "nosniff"
+    assert plain["referrer-policy"] == "same-origin"
+    assert plain["cross-origin-opener-policy"] == "same-origin"
+    assert plain["x-frame-options"] == "DENY"
+    # HSTS is only meaningful, and only sent, over HTTPS (here: a TLS proxy in front).
+    assert "strict-transport-security" not in plain
+    assert behind_tls["strict-transport-security"] == "max-age=31536000"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_public_pages_set_no_cookies(server, path):
+    _, headers, _ = request(server, "GET", path)
+
+    assert "set-cookie" not in headers
+    assert "cookie" not in headers.get("vary", "").lower()
+
+
+def cpu_ticks(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def test_an_edit_shows_on_every_worker_at_once(server):
+    paths = ["/404/", "/api/codes/404/", "/"]
+    workers = server.worker_pids()
+    assert len(workers) == 3
+    before = {pid: cpu_ticks(pid) for pid in workers}
+
+    def fetch(path):
+        return request(server, "GET", path)[2].decode()
+
+    # Concurrent requests, so every worker renders and caches the pages.
+    with ThreadPoolExecutor(max_workers=9) as pool:
+        list(pool.map(fetch, paths * 40))
+    assert all(cpu_ticks(pid) > before[pid] for pid in workers), "a worker served nothing"
+
+    new_name = f"改名测试-{uuid.uuid4().hex[:8]}"
+    edit = (
+        "from statuscodes.models import StatusCode\n"
+        "entry = StatusCode.objects.get(code=404)\n"
+        f"entry.name_zh = {new_name!r}\n"
+        "entry.save()\n"
+    )
+    production.manage(server.env, "shell", "--command", edit)
+
+    with ThreadPoolExecutor(max_workers=9) as pool:
+        pages = list(pool.map(fetch, paths * 40))
+    stale = [page[:80] for page in pages if new_name not in page]
+    assert not stale, f"{len(stale)} of {len(pages)} responses still show the old entry"
+
+
+@pytest.fixture(scope="module")
+def static_asset(server):
+    manifest = json.loads((Path(server.env["DJANGO_STATIC_ROOT"]) / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+def test_hashed_static_file_is_immutable_and_compressed(server, static_asset):
+    status, headers, _ = request(server, "GET", static_asset, {"Accept-Encoding": "gzip"})
+
+    assert status == HTTPStatus.OK
+    assert headers["cache-control"] == "max-age=315360000, public, immutable"
+    assert headers["content-encoding"] == "gzip"
+    assert headers["etag"].startswith('W/"')
+
+
+@pytest.mark.parametrize("path", ["/", "/404/", SEARCH, "static"])
+def test_redbot_finds_nothing_bad(server, static_asset, path):
+    url = server.url(static_asset if path == "static" else path)
+    checked = subprocess.run(
+        [sys.executable, str(production.ROOT / "bench" / "redbot_check.py"), url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    bad = [line for line in checked.stdout.splitlines() if line.startswith("BAD")]
+    assert checked.returncode == 0, bad or checked.stderr
+    assert "GOOD" in checked.stdout
+
+
+def test_gunicorn_logged_no_warnings(server):
+    for path in PAGES:
+        raw_head(server, path)
+    time.sleep(0.5)
+
+    log = server.log()
+    assert "body bytes" not in log
+    assert "[WARNING]" not in log
+    assert "[ERROR]" not in log
+    assert "Traceback" not in log
