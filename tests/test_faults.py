@@ -1,0 +1,383 @@
+"""Faults: the database or the cache goes away, and a save fails half-way.
+
+Two kinds of test live here:
+
+* in-process ones make every SQL statement fail through
+  ``connection.execute_wrapper`` (exactly what a dropped connection looks
+  like to Django), and check the 503 and the recovery request by request;
+* ``server`` ones start the production configuration (gunicorn, DEBUG off,
+  bench/server.py) on a real SQLite file or a real PostgreSQL reached through
+  a TCP relay, take the database away underneath it, and bring it back.
+"""
+
+import contextlib
+import logging
+import os
+import socket
+import threading
+import urllib.error
+import urllib.request
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError, connection
+from django.http import Http404
+from django.template import engines
+from django.template.response import SimpleTemplateResponse
+from django.test import Client, override_settings
+from django.urls import path
+
+from statuscodes.models import StatusCode
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PATHS = [
+    "/",
+    "/4xx/",
+    "/404/",
+    "/api/",
+    "/api/codes/",
+    "/api/codes/404/",
+    "/search/?q=not+found",
+    "/search/?q=%E6%9C%AA%E6%89%BE%E5%88%B0",
+    "/search/suggest/?q=40",
+    "/sitemap.xml",
+]
+
+
+def refuse(execute, sql, params, many, context):
+    raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+
+
+@contextlib.contextmanager
+def database_down():
+    """Every query on this thread's connection fails, as if the server had gone."""
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+@pytest.fixture
+def catalogue(make_entry):
+    make_entry(code=404, phrase="Not Found", name_zh="未找到", summary="服务器找不到请求的资源。")
+    make_entry(code=200, phrase="OK", name_zh="成功", summary="请求成功。")
+
+
+def assert_static_503(response):
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Retry-After"].isdigit()
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    assert "503" in page and "服务暂时不可用" in page
+    assert "Traceback" not in page and "OperationalError" not in page
+
+
+@pytest.mark.parametrize("url", PUBLIC_PATHS)
+def test_faults_public_page_database_down_is_503_then_recovers(client, catalogue, url):
+    with database_down():
+        assert_static_503(client.get(url))
+
+    response = client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_faults_database_down_head_is_503_without_body(client, catalogue):
+    with database_down():
+        response = client.head("/404/")
+
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.content == b""
+
+
+def test_faults_database_down_admin_is_503(client, catalogue):
+    # The session and the user are loaded lazily inside the admin view.
+    client.cookies["sessionid"] = "x" * 32
+    with database_down():
+        assert_static_503(client.get("/admin/"))
+
+
+def test_faults_database_down_is_logged_without_traceback_in_page(client, catalogue, caplog):
+    with database_down(), caplog.at_level(logging.ERROR, logger="statuscodes.resilience"):
+        client.get("/404/")
+
+    assert any("数据库不可用" in record.getMessage() for record in caplog.records)
+
+
+def test_faults_out_of_range_code_still_404_when_database_down(client, catalogue):
+    # No query is needed to know /999/ does not exist; the 404 page copes without its entry.
+    with database_down():
+        response = Client(raise_request_exception=False).get("/999/")
+
+    assert response.status_code in (HTTPStatus.NOT_FOUND, HTTPStatus.SERVICE_UNAVAILABLE)
+
+
+# A small URLconf for failures the real views may or may not trigger: a lazy
+# queryset that only runs while the template renders, and a 404 handler that
+# itself needs the database.
+def lazy_listing(request):
+    template = engines["django"].from_string("{% for entry in entries %}{{ entry.code }} {% endfor %}")
+    return SimpleTemplateResponse(template, {"entries": StatusCode.objects.all()})
+
+
+def missing(request):
+    raise Http404
+
+
+def not_found_from_database(request, exception=None):
+    entry = StatusCode.objects.get(code=404)
+    return SimpleTemplateResponse(
+        engines["django"].from_string("{{ entry.name_zh }}"), {"entry": entry}, status=404
+    )
+
+
+urlpatterns = [path("lazy/", lazy_listing), path("missing/", missing)]
+handler404 = not_found_from_database
+
+
+@pytest.mark.urls(__name__)
+def test_faults_lazy_queryset_failing_during_render_is_503(client, catalogue):
+    assert client.get("/lazy/").content.decode().split() == ["200", "404"]
+
+    with database_down():
+        assert_static_503(client.get("/lazy/"))
+
+
+@pytest.mark.urls(__name__)
+@override_settings(DEBUG_PROPAGATE_EXCEPTIONS=False)
+def test_faults_404_handler_failing_is_503_not_500(catalogue):
+    # Django turns this into a 500 before any middleware sees the exception;
+    # raise_request_exception=False lets the test see what a browser would.
+    client = Client(raise_request_exception=False)
+    assert client.get("/missing/").status_code == HTTPStatus.NOT_FOUND
+
+    with database_down():
+        assert_static_503(client.get("/missing/"))
+
+    assert client.get("/missing/").status_code == HTTPStatus.NOT_FOUND
+
+
+# --- Redis -------------------------------------------------------------------
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    # After a failure the site skips the cache for a few seconds; start each test fresh.
+    monkeypatch.setattr("statuscodes.cache._unavailable_until", 0.0)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.mark.parametrize("url", PUBLIC_PATHS)
+def test_faults_redis_down_site_still_serves(client, catalogue, redis_down, url):
+    response = client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_faults_redis_down_is_logged(client, catalogue, redis_down, caplog):
+    with caplog.at_level(logging.WARNING, logger="statuscodes"):
+        assert client.get("/404/").status_code == HTTPStatus.OK
+
+    assert any("缓存服务不可用" in record.getMessage() for record in caplog.records)
+
+
+def test_faults_redis_down_editor_save_still_works(catalogue, redis_down):
+    entry = StatusCode.objects.get(code=404)
+    entry.summary = "Redis 停了也能保存。"
+    entry.save()
+
+    assert StatusCode.objects.get(code=404).summary == "Redis 停了也能保存。"
+
+
+# --- The production server on a real database ---------------------------------
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def assert_server_503(url):
+    status, headers, body = fetch(url)
+    assert status == HTTPStatus.SERVICE_UNAVAILABLE, body[:500]
+    assert headers["Retry-After"].isdigit()
+    assert "服务暂时不可用" in body
+    assert "Traceback" not in body and "sqlite3" not in body and "psycopg" not in body
+
+
+SERVER_PATHS = ["/", "/404/", "/api/codes/", "/search/?q=not+found"]
+# Search answers from an in-memory index built from the catalogue, so it may
+# keep serving while the database is away; every other page needs the database.
+MAY_SERVE_WITHOUT_DATABASE = ("/search/",)
+
+
+def assert_server_degraded(url, path_):
+    if path_.startswith(MAY_SERVE_WITHOUT_DATABASE):
+        status, _, body = fetch(url)
+        if status == HTTPStatus.OK:
+            return
+    assert_server_503(url)
+
+
+def prepare_server(env):
+    from bench.server import manage
+
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from statuscodes.models import StatusCode as S; S.objects.get_or_create(code=404, defaults=dict("
+        "phrase='Not Found', name_zh='未找到', summary='找不到。', description='说明。', source='iana'))",
+    )
+
+
+@pytest.mark.server
+def test_faults_server_sqlite_file_unreadable_then_back(tmp_path):
+    from bench.server import ProductionServer, production_env
+
+    # Connections are opened per request here, so the fault is seen on the next
+    # request; with persistent connections an open SQLite file keeps working.
+    env = production_env(tmp_path, extra={"DJANGO_CONN_MAX_AGE": "0"})
+    prepare_server(env)
+    database = Path(env["SQLITE_PATH"])
+    with ProductionServer(env, workers=2) as server:
+        for url in SERVER_PATHS:
+            assert fetch(server.url(url))[0] == HTTPStatus.OK
+
+        # The tests may run as root, where chmod 000 stops nothing; a directory
+        # where the database file should be cannot be opened by anyone.
+        database.rename(tmp_path / "away.sqlite3")
+        database.mkdir()
+        try:
+            for url in SERVER_PATHS:
+                assert_server_degraded(server.url(url) + ("&" if "?" in url else "?") + "down=1", url)
+        finally:
+            database.rmdir()
+            (tmp_path / "away.sqlite3").rename(database)
+
+        for url in SERVER_PATHS:
+            assert fetch(server.url(url) + ("&" if "?" in url else "?") + "back=1")[0] == HTTPStatus.OK
+
+
+class Relay:
+    """A TCP relay standing in for the network path to PostgreSQL; stop() cuts it."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.port = closed_port()
+        self.sockets = []
+        self.running = False
+
+    def start(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        self.listener.settimeout(0.2)
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+        return self
+
+    def _accept(self):
+        while self.running:
+            try:
+                downstream, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            self.sockets += [downstream, upstream]
+            for source, sink in ((downstream, upstream), (upstream, downstream)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_RDWR)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        self.listener.close()
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.sockets = []
+
+
+def postgres_available():
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def fault_database():
+    """A throwaway PostgreSQL database, named after this test process."""
+    import psycopg
+
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    name = f"reliability_faults_{os.getpid()}"
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.server
+def test_faults_server_postgresql_unreachable_then_back(tmp_path, fault_database):
+    from bench.server import ProductionServer, production_env
+
+    relay = Relay(5432).start()
+    url = f"postgres://postgres@127.0.0.1:{relay.port}/{fault_database}"
+    # Persistent connections with health checks, as in production.
+    env = production_env(tmp_path, database_url=url)
+    try:
+        prepare_server(env)
+        with ProductionServer(env, workers=2) as server:
+            for path_ in SERVER_PATHS:
+                assert fetch(server.url(path_))[0] == HTTPStatus.OK
+
+            relay.stop()
+            for attempt in range(3):
+                for path_ in SERVER_PATHS:
+                    separator = "&" if "?" in path_ else "?"
+                    assert_server_degraded(server.url(path_) + f"{separator}down={attempt}", path_)
+
+            relay.start()
+            for attempt in range(3):
+                for path_ in SERVER_PATHS:
+                    separator = "&" if "?" in path_ else "?"
+                    status = fetch(server.url(path_) + f"{separator}back={attempt}")[0]
+                    assert status == HTTPStatus.OK
+    finally:
+        if relay.running:
+            relay.stop()
