@@ -148,6 +148,29 @@ class StatusCode(models.Model):
     def __str__(self):
         return f"{self.code} {self.phrase}"
 
+    def save(self, *args, **kwargs):
+        """Save with an optimistic version check.
+
+        An update only succeeds if the row still has the version this copy was
+        read with; otherwise StaleVersionError is raised and nothing is written.
+        """
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            bumped = (
+                type(self).objects.filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
+            )
+            if not bumped:
+                raise StaleVersionError(self.pk)
+            self.version += 1
+            try:
+                super().save(*args, **kwargs)
+            except BaseException:
+                # The transaction rolls the bump back; so must this copy, or
+                # every later save of it would look stale.
+                self.version -= 1
+                raise
+
     def get_absolute_url(self):
         return reverse("statuscodes:detail", kwargs={"code": self.code})
 
@@ -174,23 +197,6 @@ class StatusCode(models.Model):
     @property
     def source_differs(self):
         return bool(self.source_text) and self.source_text.strip() != self.description.strip()
-
-    def save(self, *args, **kwargs):
-        """Save with an optimistic version check.
-
-        An update only succeeds if the row still has the version this copy was
-        read with; otherwise StaleVersionError is raised and nothing is written.
-        """
-        if self._state.adding:
-            return super().save(*args, **kwargs)
-        with transaction.atomic():
-            bumped = (
-                type(self).objects.filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
-            )
-            if not bumped:
-                raise StaleVersionError(self.pk)
-            self.version += 1
-            super().save(*args, **kwargs)
 
 
 class AnnotationQuerySet(models.QuerySet):
