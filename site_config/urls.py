@@ -2,6 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+if settings.ADMIN_REQUIRE_OTP:
+    # Two-factor login for editors (docs/RELIABILITY.md): the admin then admits
+    # only users verified by a TOTP device; enrol one with add_totp_device.
+    from statuscodes.resilience import require_otp
+
+    require_otp(admin.site)
+
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     path("", include("statuscodes.urls")),
