@@ -62,6 +62,7 @@ PAGE_SIZE = 20
 SUGGEST_LIMIT = 8
 SUGGEST_MAX_AGE = 60
 REDIRECT_MAX_AGE = 300
+INDEX_TOKEN_TIMEOUT = 24 * 60 * 60
 SNIPPET_BEFORE = 24
 SNIPPET_LENGTH = 110
 # Separates folded fields inside one string, so a term can never match across two of them.
@@ -292,7 +293,8 @@ def _index_token(generation):
     key = f"search-index:{settings.RELEASE}:{generation}"
     token = cache.get(key)
     if token is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
+        # Expiry only costs each process one rebuild; it keeps old generations' keys from piling up.
+        cache.add(key, uuid.uuid4().hex, timeout=INDEX_TOKEN_TIMEOUT)
         token = cache.get(key)
     return token
 
