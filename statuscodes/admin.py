@@ -32,6 +32,7 @@ SEARCH_TERM_LIMIT = 8
 
 ADMIN_MEDIA_CSS = {"all": ["admin_extra/admin.css"]}
 ADMIN_MEDIA_JS = ["admin_extra/markdown-preview.js"]
+HISTORY_LIST_TEMPLATE = "admin/statuscodes/object_history_list.html"
 
 
 def text_diff_html(old, new):
@@ -107,6 +108,7 @@ def markdown_preview_attrs():
 @admin.register(StatusCode)
 class StatusCodeAdmin(SimpleHistoryAdmin):
     form = StatusCodeAdminForm
+    object_history_list_template = HISTORY_LIST_TEMPLATE
     inlines = [AnnotationInline]
     list_display = [
         "code",
@@ -347,6 +349,7 @@ def revert_reason(model, request):
 @admin.register(Annotation)
 class AnnotationAdmin(SimpleHistoryAdmin):
     form = AnnotationAdminForm
+    object_history_list_template = HISTORY_LIST_TEMPLATE
     list_display = ["status_code", "kind", "short_body", "is_published", "order", "author", "updated_at"]
     list_filter = ["kind", "is_published"]
     list_select_related = ["status_code", "author"]

@@ -1,5 +1,6 @@
 """The editorial admin as editors use it: list, search, filters, change form, review, conflicts."""
 
+import json
 import re
 from html.parser import HTMLParser
 from http import HTTPStatus
@@ -14,6 +15,8 @@ from django.urls import reverse
 
 from statuscodes.admin import text_diff_html
 from statuscodes.forms import StatusCodeAdminForm
+from statuscodes.management.commands.seed_statuscodes import CURATED_FIELDS
+from statuscodes.management.commands.seed_statuscodes import FIXTURE as SEED_FIXTURE
 from statuscodes.models import Annotation, StatusCode
 
 pytestmark = pytest.mark.django_db
@@ -677,4 +680,79 @@ def test_annotation_edit_in_its_own_admin_changes_the_public_page_and_etag(
     assert response.status_code == HTTPStatus.FOUND
     after = client.get(entry.get_absolute_url())
     assert "新注解" in after.content.decode()
+    assert after["ETag"] != before["ETag"]
+
+
+# Re-seeding after edits
+
+
+EDITED_VALUES = {
+    "phrase": "Not Extended (edited)",
+    "name_zh": "未扩展（编辑）",
+    "summary": "编辑改过的摘要。",
+    "description": "编辑改过的说明：获取资源所需要的策略没有被满足。",
+    "source": "iana",
+    "lifecycle": "deprecated",
+    "vendor": "编辑填写的厂商",
+    "reference": "RFC 2774 §7（编辑）",
+    "reference_url": "https://www.rfc-editor.org/rfc/rfc2774",
+    "aliases": "编辑别名",
+    "typical_headers": "X-Edited",
+    "retry": "no",
+    "browser_follows": True,
+    "example": "HTTP/1.1 510 Not Extended\n\n编辑示例",
+    "related_codes": "500",
+    "review_note": "编辑写的审核说明。",
+}
+
+
+def test_reseeding_leaves_every_admin_edit_in_place(editor_client, seeded, tmp_path):
+    entry = StatusCode.objects.get(pk=510)
+    flipped = {
+        name: not getattr(entry, name)
+        for name in ("cacheable", "body_allowed", "needs_review", "is_published")
+    }
+    edited = {**EDITED_VALUES, **flipped}
+    data = form_data(entry, change_reason="编辑每一个字段")
+    data.update({name: value for name, value in EDITED_VALUES.items() if name != "browser_follows"})
+    data["browser_follows"] = "true"
+    for name, value in flipped.items():
+        if value:
+            data[name] = "on"
+        else:
+            data.pop(name, None)
+    assert editor_client.post(change_url(entry), data).status_code == HTTPStatus.FOUND
+
+    # The same fixture again, and one whose every curated value for 510 changed upstream.
+    call_command("seed_statuscodes", stdout=StringIO())
+    fixture = json.loads(SEED_FIXTURE.read_text(encoding="utf-8"))
+    for record in fixture:
+        if record["model"] == "statuscodes.statuscode" and record["pk"] == 510:
+            for name in CURATED_FIELDS:
+                value = record["fields"][name]
+                record["fields"][name] = (not value) if isinstance(value, bool) else f"{value} upstream"
+            record["fields"]["source"], record["fields"]["lifecycle"] = "document", "obsoleted"
+    changed = tmp_path / "statuscodes.json"
+    changed.write_text(json.dumps(fixture, ensure_ascii=False), encoding="utf-8")
+    call_command("seed_statuscodes", "--fixture", str(changed), stdout=StringIO())
+
+    entry.refresh_from_db()
+    assert {name: getattr(entry, name) for name in edited} == edited
+    assert set(edited) == set(CURATED_FIELDS)  # the test covers every field an editor can change
+
+
+def test_editing_510_through_the_admin_search(editor_client, client, seeded):
+    found = editor_client.get(reverse(CHANGELIST), {"q": "510"})
+    assert changelist_codes(found) == [510]
+    entry = StatusCode.objects.get(pk=510)
+    form = editor_client.get(change_url(entry)).content.decode()
+    assert (
+        "获取资源所需要的策略并没有没满足" in form
+    )  # the document's words, read-only, beside the description
+
+    before = client.get("/510/")
+    editor_client.post(change_url(entry), form_data(entry, summary="编辑改过的一句话摘要。"))
+    after = client.get("/510/")
+
+    assert "编辑改过的一句话摘要。" in after.content.decode()
     assert after["ETag"] != before["ETag"]

@@ -1,0 +1,207 @@
+"""The editorial admin in Debian's Chromium, as a new editor would use it, on the real catalogue.
+
+Screenshots go to artifacts/admin-*.png for a person to look at.
+"""
+
+import os
+import re
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from statuscodes.models import StatusCode
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = settings.BASE_DIR / "artifacts"
+PASSWORD = "a-long-editor-password-2026"
+TYPO = "并没有没满足"
+FIXED = "没有被满足"
+ADMIN = f"/{settings.ADMIN_PATH}"
+
+if not os.access(CHROMIUM, os.X_OK):
+    pytest.skip(f"Debian Chromium is not installed at {CHROMIUM}", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, and
+    # Django refuses ORM calls (seeding, flushing) beside a running loop.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def site(browser, seeded, live_server, monkeypatch, settings):
+    """The live server with the real catalogue and two editor accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
+    for name in ("editor", "editor2"):
+        call_command("create_editor", name, stdout=StringIO())
+    return live_server.url
+
+
+@pytest.fixture
+def entry_with_typo(site):
+    """510 as the source document words it.
+
+    The curated fixture already rewrote 510's description (the typo survives
+    only in the read-only document text), so the test first puts the
+    document's sentence back, as an earlier edit in the history.
+    """
+    entry = StatusCode.objects.get(pk=510)
+    entry.description = f"获取资源所需要的策略{TYPO}。(RFC 2774)"
+    entry._change_reason = "测试准备：说明改回文档原文"
+    entry.save()
+    return entry
+
+
+def log_in(browser, site, username="editor"):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and errors.append(f"{page.url}: {message.text} {message.location}")
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{site}{ADMIN}/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{site}{ADMIN}/")
+    return context, page, errors
+
+
+def description_section(page):
+    return page.locator("section[aria-labelledby=description]").inner_text()
+
+
+def test_editor_fixes_the_510_typo_sees_it_public_then_reverts_it(browser, site, entry_with_typo):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context, page, errors = log_in(browser, site)
+    assert "编辑后台" in page.title()
+    assert page.locator("#review-queue").get_by_text("个条目待审核").is_visible()
+    page.screenshot(path=ARTIFACTS / "admin-index.png", full_page=True)
+
+    # 2. Find 510 through the admin search.
+    page.get_by_role("link", name="状态码", exact=True).click()
+    page.fill("#searchbar", "510")
+    page.press("#searchbar", "Enter")
+    page.wait_for_url(re.compile(r"\?q=510"))
+    page.locator("#result_list").get_by_role("link", name="510", exact=True).click()
+    textarea = page.locator("textarea[name=description]")
+    assert TYPO in textarea.input_value()
+    assert TYPO in page.locator(".field-source_text .readonly").inner_text()
+    page.screenshot(path=ARTIFACTS / "admin-change-form.png", full_page=True)
+
+    # 3. Fix the typo with an edit summary.
+    textarea.fill(textarea.input_value().replace(TYPO, FIXED))
+    page.fill("input[name=change_reason]", f"修正错别字：{TYPO} → {FIXED}")
+    page.locator("input[name=_save]").last.click()
+    page.wait_for_selector(".messagelist .success")
+
+    # 4. The fix is on the public page at once.
+    page.goto(f"{site}/510/")
+    assert FIXED in description_section(page)
+    assert TYPO not in description_section(page)
+
+    # 5. Revert it from the history.
+    page.goto(f"{site}{ADMIN}/statuscodes/statuscode/510/history/")
+    rows = page.locator("#change-history tbody tr")
+    assert "修正错别字" in rows.nth(0).inner_text()
+    assert "editor" in rows.nth(0).inner_text()
+    page.screenshot(path=ARTIFACTS / "admin-history.png", full_page=True)
+    rows.nth(1).get_by_role("link").first.click()
+    assert page.input_value("input[name=change_reason]").startswith("恢复到 ")
+    page.locator("input[name=_save]").last.click()
+    page.wait_for_selector(".messagelist .success")
+
+    # 6. The original wording is back. The page is public with max-age=300,
+    # so the browser may reuse its copy from step 4 without asking; reloading
+    # revalidates, and the changed ETag brings the reverted page.
+    page.goto(f"{site}/510/")
+    page.reload()
+    assert TYPO in description_section(page)
+    reverted = StatusCode.objects.get(pk=510)
+    assert reverted.version == entry_with_typo.version + 2
+    assert reverted.history.first().history_change_reason.startswith("恢复到 ")
+    assert errors == []
+    context.close()
+
+
+def test_two_editors_save_the_same_entry_and_the_second_keeps_their_text(browser, site):
+    first, page_a, errors_a = log_in(browser, site, "editor")
+    second, page_b, errors_b = log_in(browser, site, "editor2")
+    change_url = f"{site}{ADMIN}/statuscodes/statuscode/510/change/"
+    page_a.goto(change_url)
+    page_b.goto(change_url)
+
+    page_a.fill("textarea[name=description]", "编辑甲写的说明。")
+    page_a.fill("input[name=change_reason]", "甲的修改")
+    page_a.locator("input[name=_save]").last.click()
+    page_a.wait_for_selector(".messagelist .success")
+
+    page_b.fill("textarea[name=description]", "编辑乙写的说明，不能丢。")
+    page_b.fill("input[name=change_reason]", "乙的修改")
+    page_b.locator("input[name=_save]").last.click()
+
+    error = page_b.locator(".errornote, .errorlist.nonfield").first
+    error.wait_for()
+    conflict = page_b.locator(".errorlist.nonfield").inner_text()
+    assert "保存冲突" in conflict and "editor" in conflict and "甲的修改" in conflict
+    assert page_b.input_value("textarea[name=description]") == "编辑乙写的说明，不能丢。"
+    assert page_b.input_value("input[name=change_reason]") == "乙的修改"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page_b.screenshot(path=ARTIFACTS / "admin-conflict.png")
+    page_b.locator("fieldset.source-compare").screenshot(path=ARTIFACTS / "admin-source-compare.png")
+    assert StatusCode.objects.get(pk=510).description == "编辑甲写的说明。"
+
+    # The link shows what changed; saving again after reading it is deliberate.
+    history_link = page_b.locator(".errorlist.nonfield a")
+    assert history_link.get_attribute("href").endswith("/statuscodes/statuscode/510/history/")
+    page_b.locator("input[name=_save]").last.click()
+    page_b.wait_for_selector(".messagelist .success")
+    assert StatusCode.objects.get(pk=510).description == "编辑乙写的说明，不能丢。"
+    assert errors_a == [] and errors_b == []
+    first.close()
+    second.close()
+
+
+def test_annotation_preview_renders_sanitized_markdown(browser, site):
+    context, page, errors = log_in(browser, site)
+    page.goto(f"{site}{ADMIN}/statuscodes/statuscode/404/change/")
+    page.locator(".add-row a").click()
+    body = page.locator("textarea[name$='-body']:not([name*='__prefix__'])").last
+    body.fill("**重点** <script>window.hacked = 1</script> [坏链接](javascript:alert(1))")
+    page.locator(".markdown-preview-button").last.click()
+
+    preview = page.locator(".markdown-preview").last
+    preview.locator("strong").wait_for()
+    assert preview.locator("strong").inner_text() == "重点"
+    assert preview.locator("script").count() == 0
+    assert page.evaluate("window.hacked") is None
+    assert preview.locator("a[href^='javascript']").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "admin-preview.png", full_page=True)
+    assert errors == []
+    context.close()
