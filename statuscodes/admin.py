@@ -322,7 +322,7 @@ class StatusCodeAdmin(SimpleHistoryAdmin):
     def mark_reviewed(self, request, queryset):
         now = timezone.now()
         with transaction.atomic():
-            entries = list(queryset.select_for_update())
+            entries = list(queryset.select_for_update(of=("self",)))
             for entry in entries:
                 entry.needs_review = False
                 entry.reviewed_by = request.user

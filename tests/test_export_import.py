@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from statuscodes.models import Annotation, StatusCode
 
@@ -42,10 +43,19 @@ def export(tmp_path, name, *options):
 
 
 def empty_catalogue():
+    """As good as a freshly migrated database, id counters included."""
     Annotation.objects.all().delete()
     StatusCode.objects.all().delete()
     Annotation.history.all().delete()
     StatusCode.history.all().delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [Annotation._meta.db_table])
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), 1, false)", [Annotation._meta.db_table]
+            )
 
 
 def public_pages(client, codes):

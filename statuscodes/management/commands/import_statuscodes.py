@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
+from django.db.models import Max
 
 from statuscodes import cache
 from statuscodes.models import Annotation, StatusCode
@@ -98,11 +99,28 @@ class Command(BaseCommand):
         return created
 
     def reset_sequences(self, database):
-        # Rows were inserted with explicit ids; on PostgreSQL the id sequences
-        # must move past them or the next annotation would collide.
+        # Rows were inserted with explicit ids, so the id sequences must move
+        # past them. Annotation ids must also pass every id in its history: a
+        # deleted annotation keeps its id there, and a new annotation reusing
+        # it could never be told apart from the deleted one when restoring.
         connection = connections[database]
-        statements = connection.ops.sequence_reset_sql(no_style(), MODELS)
-        if statements:
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), MODELS):
+                cursor.execute(sql)
+            highest = Annotation.history.using(database).aggregate(highest=Max("id"))["highest"]
+            if highest is None:
+                return
+            table = Annotation._meta.db_table
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                    f"GREATEST(%s, (SELECT COALESCE(MAX(id), 1) FROM {connection.ops.quote_name(table)})))",
+                    [connection.ops.quote_name(table), highest],
+                )
+            elif connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s AND seq < %s", [table, highest])
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT %s, %s "
+                    "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = %s)",
+                    [table, highest, table],
+                )
