@@ -113,13 +113,19 @@ class DatabaseUnavailableMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if request.method not in SAFE_METHODS and isinstance(exception, (DatabaseError, StaleVersionError)):
+        if self._is_save(request) and isinstance(exception, (DatabaseError, StaleVersionError)):
             logger.error("保存失败并已回滚（%s %s）：%r", request.method, request.path, exception)
             return _write_failed_response(exception)
         if isinstance(exception, UNAVAILABLE_ERRORS):
             logger.error("数据库不可用（%s %s）：%s", request.method, request.path, exception)
             return database_unavailable_response()
         return None
+
+    @staticmethod
+    def _is_save(request):
+        """An editor submitting a form that writes; a login attempt is not one."""
+        match = request.resolver_match
+        return request.method not in SAFE_METHODS and not (match and match.url_name == "login")
 
 
 class ChineseOTPAuthenticationForm(OTPAdminAuthenticationForm):

@@ -379,3 +379,11 @@ def test_faults_server_postgresql_unreachable_then_back(tmp_path, fault_database
     finally:
         if relay.running:
             relay.stop()
+
+
+def test_faults_database_down_during_login_is_plain_503(client, catalogue):
+    with database_down():
+        response = client.post("/admin/login/", {"username": "zhang", "password": "x"})
+
+    assert_static_503(response)
+    assert "保存失败" not in response.content.decode()
