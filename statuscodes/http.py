@@ -24,6 +24,7 @@ import logging
 from functools import wraps
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -152,6 +153,8 @@ class CachedPage:
             response[name] = value
         if use_gzip:
             response["Content-Encoding"] = "gzip"
+        # Set here because a hit served by CachedPageMiddleware skips CommonMiddleware.
+        response["Content-Length"] = str(len(response.content))
         if self.gzipped is not None:
             # Sent on both representations, so caches never mix them up.
             patch_vary_headers(response, ("Accept-Encoding",))
@@ -189,6 +192,29 @@ def _render(view, request, args, kwargs):
     return response, None
 
 
+def page_key(request):
+    """The cache key for this request's page, or None when the cache is unusable."""
+    generation = catalogue_cache.generation()
+    return _cache_key(request, generation) if generation is not None else None
+
+
+def cached_response(request):
+    """The response for a page public_page has cached, or None on a miss.
+
+    CachedPageMiddleware calls this before sessions, authentication, CSRF and
+    URL resolution run, none of which a public page uses; only responses that
+    public_page itself stored can be found, so nothing private is ever served.
+    """
+    try:
+        key = page_key(request)
+    except DisallowedHost:
+        return None  # let Django answer 400 the usual way
+    page = catalogue_cache.load(key) if key else None
+    if page is None:
+        return None
+    return _conditional(request, page.to_response(request))
+
+
 def public_page(view):
     """Wrap a public view: safe methods only, validators, caching, gzip and 304s."""
 
@@ -198,8 +224,7 @@ def public_page(view):
             return options_response()
         if request.method not in SAFE_METHODS:
             return method_not_allowed(request)
-        generation = catalogue_cache.generation()
-        key = _cache_key(request, generation) if generation is not None else None
+        key = page_key(request)
         page = catalogue_cache.load(key) if key else None
         if page is None:
             response, page = _render(view, request, args, kwargs)

@@ -1,3 +1,5 @@
+from .http import SAFE_METHODS, cached_response
+
 NO_BODY_STATUSES = (204, 304)
 
 
@@ -26,3 +28,24 @@ class HeadResponseMiddleware:
             response.headers.setdefault("Content-Length", str(len(response.content)))
             response.content = b""
         return response
+
+
+class CachedPageMiddleware:
+    """Serve a public page that is already cached without running the rest of the stack.
+
+    A cache hit needs no session, user, CSRF check or URL resolution, and
+    skipping them makes a cached page nearly as cheap as a static file
+    (docs/PERFORMANCE.md). Place it after the middleware that add security
+    headers (Security, CSP, X-Frame-Options) so hits carry them too. Only
+    pages ``public_page`` stored can be found, so admin pages never are.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in SAFE_METHODS:
+            response = cached_response(request)
+            if response is not None:
+                return response
+        return self.get_response(request)

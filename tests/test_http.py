@@ -250,6 +250,19 @@ def test_cache_hit_runs_no_sql(client, catalogue, url, django_assert_num_queries
     assert not_modified.status_code == HTTPStatus.NOT_MODIFIED
 
 
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_cache_hit_sends_the_same_headers_as_the_render(catalogue, url):
+    """Hits are answered above most middleware; the security headers must still be there."""
+    client = gzip_client()
+    rendered = client.get(url)
+    hit = client.get(url)
+
+    assert dict(hit.headers) == dict(rendered.headers)
+    assert hit.content == rendered.content
+    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert hit.has_header(name), name
+
+
 def test_saving_an_entry_shows_on_every_page_at_once(client, catalogue):
     assert "未找到" in client.get("/").text
     assert "未找到" in client.get("/404/").text
