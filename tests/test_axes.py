@@ -181,3 +181,11 @@ def test_axes_behind_one_proxy_spoofed_prefix_does_not_reset_the_count(
     addresses = set(AccessAttempt.objects.values_list("ip_address", flat=True))
     assert addresses == {CLIENT, PROXY}
     assert not any(address.startswith("192.0.2.") for address in addresses)
+
+
+def test_axes_records_attempts_in_the_database(client, editor, settings):
+    # The database handler, shared by every worker (locmem would count per process).
+    assert settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler"
+    attempt(client)
+
+    assert AccessAttempt.objects.get(username="editor").failures_since_start == 1
