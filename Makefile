@@ -20,6 +20,7 @@ help:
 	@echo "make test   运行全部测试"
 	@echo "make serve  以生产配置（gunicorn + whitenoise）运行"
 	@echo "make bench  负载基准测试，结果写入 docs/PERFORMANCE.md"
+	@echo "make soak   64 个连接持续 30 秒的混合负载，结果写入 docs/RELIABILITY.md"
 
 $(STAMP): requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
@@ -45,6 +46,23 @@ setup: $(STAMP) .env
 run: setup
 	@echo "站点地址：http://127.0.0.1:$(PORT)/    管理后台：http://127.0.0.1:$(PORT)/admin/"
 	@$(ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production configuration: DEBUG off, hashed + compressed static files served
+# by whitenoise, gunicorn with gunicorn.conf.py. Plain HTTP on 127.0.0.1 unless
+# .env says otherwise (docs/DEPLOY.md).
+serve: setup
+	@# setup collected with .env's DEBUG; a DEBUG .env needs the hashed files collected too.
+	@$(ENV) case "$${DJANGO_DEBUG:-0}" in 1|true|yes|on) \
+		DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0;; esac
+	@echo "生产配置：http://127.0.0.1:$(PORT)/ （gunicorn，DEBUG 关闭；Ctrl-C 停止）"
+	@$(ENV) DJANGO_DEBUG=0 PORT=$(PORT) exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# Each starts its own production server on a free port with a fresh database.
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+soak: $(STAMP)
+	$(PY) bench/soak.py
 
 test: $(STAMP)
 	DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-use-0123456789 \

@@ -51,6 +51,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The public origin (https://status.example.com) for canonical links, the
+# sitemap and the dataset; unset, each request's own (allowed) host is used.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
 
 # A release string that goes into every ETag, so a deploy that changes
 # templates also changes validators.

@@ -1,0 +1,375 @@
+"""`make bench`: load-test the production server against its own static-file limit.
+
+One run on one machine: start gunicorn (gunicorn.conf.py, DEBUG off) on a free
+loopback port with a fresh seeded SQLite database, warm it, drive wrk against
+a code page, the browse page, a class page, a search, a 304 revalidation and a
+static file of the code page's size, and report each page's req/s as a ratio
+of the static file's. Then the same against PostgreSQL + Redis when they
+answer. The table is printed and written into docs/PERFORMANCE.md between the
+bench markers; the analysis around it is written by hand.
+
+Environment: BENCH_DURATION (seconds per target, 10), BENCH_CONNECTIONS (64),
+BENCH_THREADS (2), BENCH_DATABASE_URL and BENCH_REDIS_URL (the PostgreSQL
+database and Redis to use; default a `statuscodes_bench` database on
+127.0.0.1:5432 and Redis database 0 on 127.0.0.1:6379 under a per-run key
+prefix), BENCH_SKIP_POSTGRES=1.
+"""
+
+import datetime
+import gzip
+import http.client
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import server as production  # noqa: E402
+from bench import wrk  # noqa: E402
+
+ROOT = production.ROOT
+DOC = ROOT / "docs" / "PERFORMANCE.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/statuscodes_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+CODE_PATH = "/404/"
+BROWSE_PATH = "/"
+CLASS_PATH = "/4xx/"
+SEARCH_PATH = "/search/?" + urllib.parse.urlencode({"q": "重定向"})
+
+# (target, minimum ratio of the static file's req/s)
+TARGETS = {"code": 0.8, "browse": 0.5, "search": 0.3}
+P99_LIMIT = 3.0
+PAGE_WEIGHT_LIMIT = 30 * 1024
+
+
+def fetch(base_url, path, headers=None):
+    """One request with http.client, which neither decompresses nor follows redirects."""
+    parsed = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        body = response.read()
+        head = f"HTTP/1.1 {response.status} {response.reason}\r\n" + "".join(
+            f"{name}: {value}\r\n" for name, value in response.getheaders()
+        )
+        return response.status, dict(response.getheaders()), body, len(head.encode()) + 2
+    finally:
+        connection.close()
+
+
+def page_weight(base_url, path):
+    """Bytes on the wire for a page and the CSS/JS it links, gzipped as served."""
+    gzip_headers = {"Accept-Encoding": "gzip"}
+    status, headers, body, head_size = fetch(base_url, path, gzip_headers)
+    html = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
+    items = [(path, len(body) + head_size, headers.get("Content-Encoding", "identity"))]
+    assets = re.findall(
+        rb'<(?:link[^>]+rel="?stylesheet"?[^>]+href|script[^>]+src)="(/[^"]+\.(?:css|js))"', html
+    )
+    for asset in dict.fromkeys(a.decode() for a in assets):
+        _, asset_headers, asset_body, asset_head = fetch(base_url, asset, gzip_headers)
+        items.append((asset, len(asset_body) + asset_head, asset_headers.get("Content-Encoding", "identity")))
+    return items, len(html)
+
+
+def warm(base_url, paths, rounds=20):
+    for _ in range(rounds):
+        for path in paths:
+            fetch(base_url, path)
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import django
+    import gunicorn
+
+    def version(command):
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, timeout=10)
+            return (out.stdout or out.stderr).strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.SubprocessError):
+            return "n/a"
+
+    import sqlite3
+
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} logical cores",
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "SQLite": sqlite3.sqlite_version,
+        "wrk": version(["wrk", "--version"]).split(" [")[0].removeprefix("wrk "),
+    }
+
+
+def postgres_and_redis():
+    """(database_url, redis_url) when both answer, else None with the reason printed."""
+    if os.environ.get("BENCH_SKIP_POSTGRES"):
+        return None
+    try:
+        import psycopg
+        import redis
+    except ImportError:
+        return None
+    parsed = urllib.parse.urlsplit(DATABASE_URL)
+    name = parsed.path.lstrip("/")
+    admin_url = urllib.parse.urlunsplit(parsed._replace(path="/postgres"))
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                connection.execute(f'CREATE DATABASE "{name}"')
+            server_version = connection.execute("SHOW server_version").fetchone()[0]
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        client.ping()
+        redis_version = client.info("server")["redis_version"]
+    except Exception as exc:  # noqa: BLE001 - any failure just skips this part
+        print(f"PostgreSQL + Redis 不可用，跳过：{exc}")
+        return None
+    return DATABASE_URL, REDIS_URL, server_version, redis_version
+
+
+def clear_redis_prefix(redis_url, prefix):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
+
+
+def run_suite(label, env, workdir):
+    """Start the server, measure every target, stop it. Returns rows and page weight."""
+    production.prepare(env)
+    with production.ProductionServer(env, log_path=workdir / "gunicorn.log") as server:
+        base = server.base_url
+        status, headers, body, _ = fetch(base, CODE_PATH)
+        if status != 200:
+            raise SystemExit(f"{CODE_PATH} answered {status}; is the catalogue seeded?")
+        etag = headers["ETag"]
+        # A static file of exactly the code page's size, served by whitenoise
+        # from the collected files, is this server's physical limit.
+        static_name = f"bench-{len(body)}.html"
+        (Path(env["DJANGO_STATIC_ROOT"]) / static_name).write_bytes(body)
+        server.stop()
+        server.start()
+        static_path = f"/static/{static_name}"
+        search_status = fetch(base, SEARCH_PATH)[0]
+        warm(base, [CODE_PATH, BROWSE_PATH, CLASS_PATH, SEARCH_PATH, static_path])
+
+        plan = [
+            ("static", static_path, {}),
+            ("code", CODE_PATH, {}),
+            ("browse", BROWSE_PATH, {}),
+            ("class", CLASS_PATH, {}),
+            ("search", SEARCH_PATH, {}),
+            ("304", CODE_PATH, {"headers": [f"If-None-Match: {etag}"]}),
+            ("search-uncached", SEARCH_PATH, {"script": "unique_search.lua"}),
+        ]
+        results = {}
+        for name, path, options in plan:
+            env_for_wrk = dict(os.environ, SEARCH_PATH=SEARCH_PATH)
+            result = wrk.run(
+                name,
+                server.url(path),
+                connections=CONNECTIONS,
+                threads=THREADS,
+                duration=DURATION,
+                env=env_for_wrk,
+                **options,
+            )
+            results[name] = result
+            print(
+                f"  {label:<22} {name:<16} {result.rps:>9.0f} req/s  p50 {result.p50_ms:7.2f} ms  "
+                f"p99 {result.p99_ms:7.2f} ms  errors {result.errors}"
+            )
+            time.sleep(1)
+        weight, html_size = page_weight(base, CODE_PATH)
+        warnings = [line for line in server.log().splitlines() if "WARNING" in line or "body bytes" in line]
+    return {
+        "label": label,
+        "results": results,
+        "weight": weight,
+        "html_size": html_size,
+        "search_status": search_status,
+        "warnings": warnings,
+    }
+
+
+DESCRIPTIONS = {
+    "static": "static file, same size as the code page (whitenoise)",
+    "code": f"code page `{CODE_PATH}`",
+    "browse": f"browse page `{BROWSE_PATH}`",
+    "class": f"class page `{CLASS_PATH}`",
+    "search": "search `/search/?q=重定向` (one query: a page-cache hit)",
+    "304": f"304 revalidation (`If-None-Match`, `{CODE_PATH}`)",
+    "search-uncached": "search, a new query string every request (never cached)",
+}
+
+
+def suite_table(suite):
+    results = suite["results"]
+    static = results["static"]
+    lines = [
+        f"### {suite['label']}",
+        "",
+        "| Target | req/s | p50 (ms) | p99 (ms) | Errors | Ratio to static |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, result in results.items():
+        ratio = result.rps / static.rps if static.rps else float("nan")
+        lines.append(
+            f"| {DESCRIPTIONS[name]} | {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | "
+            f"{result.errors} | {ratio:.2f}× |"
+        )
+    lines += ["", "Targets:", ""]
+    for check, passed in target_checks(suite):
+        lines.append(f"- {'met' if passed else '**MISSED**'}: {check}")
+    lines.append("")
+    return lines
+
+
+def target_checks(suite):
+    results = suite["results"]
+    static = results["static"]
+    checks = []
+    for name, minimum in TARGETS.items():
+        measured = results["search-uncached" if name == "search" else name]
+        ratio = measured.rps / static.rps if static.rps else 0
+        label = {"code": "code page", "browse": "browse page", "search": "search (uncached)"}[name]
+        checks.append((f"{label} ≥ {minimum}× the static req/s (measured {ratio:.2f}×)", ratio >= minimum))
+    errors = sum(result.errors for result in results.values())
+    checks.append((f"0 errors at {CONNECTIONS} connections (measured {errors})", errors == 0))
+    p99_ratio = results["code"].p99_ms / static.p99_ms if static.p99_ms else float("inf")
+    checks.append(
+        (f"code page p99 ≤ {P99_LIMIT}× the static p99 (measured {p99_ratio:.2f}×)", p99_ratio <= P99_LIMIT)
+    )
+    total = sum(size for _, size, _ in suite["weight"])
+    checks.append((f"code page weight < 30 KB (measured {total / 1024:.1f} KB)", total < PAGE_WEIGHT_LIMIT))
+    checks.append(("no warnings in gunicorn's log", not suite["warnings"]))
+    return checks
+
+
+def weight_table(suite):
+    lines = [
+        f"Weight of the code page `{CODE_PATH}` as served with `Accept-Encoding: gzip`: bytes on the wire,"
+        f" headers included ({suite['html_size']:,} bytes of HTML uncompressed).",
+        "",
+        "| Resource | Bytes transferred | Encoding |",
+        "|---|---:|---|",
+    ]
+    for path, size, encoding in suite["weight"]:
+        lines.append(f"| `{path}` | {size:,} | {encoding} |")
+    total = sum(size for _, size, _ in suite["weight"])
+    lines += [f"| **Total** | **{total:,}** ({total / 1024:.1f} KB) | |", ""]
+    return lines
+
+
+def search_growth():
+    script = ROOT / "bench" / "search_growth.py"
+    if not script.exists():
+        return []
+    completed = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "DJANGO_DEBUG": "1"},
+    )
+    output = (completed.stdout or completed.stderr).strip()
+    return ["### Search time as the catalogue grows (`bench/search_growth.py`)", "", "```", output, "```", ""]
+
+
+def write_doc(suites, info):
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        START,
+        f"<!-- Written by `make bench` at {stamp}; the text between the markers is replaced on every run. -->",
+        "",
+        "### Machine",
+        "",
+    ]
+    lines += [f"- {key}: {value}" for key, value in info.items()]
+    lines += [
+        f"- Load generator: wrk, {THREADS} threads, {CONNECTIONS} connections, {DURATION} s per target, on"
+        " the same machine over loopback, competing with the server for the same cores",
+        f"- Load average just before the run: {suites[0]['load']}",
+        f"- Server: gunicorn sync, {suites[0]['workers']} workers, DEBUG off, page cache warmed",
+        "",
+    ]
+    for suite in suites:
+        lines += suite_table(suite)
+    lines += weight_table(suites[0])
+    lines += search_growth()
+    lines.append(END)
+    block = "\n".join(lines)
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Performance\n\n{START}\n{END}\n"
+    if START in text and END in text:
+        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    DOC.write_text(text, encoding="utf-8")
+
+
+def main():
+    if not wrk.wrk_available():
+        raise SystemExit("需要 wrk：sudo apt-get install wrk")
+    info = machine()
+    print("机器：" + "；".join(f"{k} {v}" for k, v in info.items()))
+    suites = []
+    with tempfile.TemporaryDirectory(prefix="statuscodes-bench-") as tmp:
+        workdir = Path(tmp) / "sqlite"
+        workdir.mkdir()
+        env = production.production_env(workdir)
+        workers = os.environ.get("WEB_CONCURRENCY") or str(2 * (os.cpu_count() or 1) + 1)
+        print(f"SQLite，本机内存缓存，{workers} 个 worker：")
+        load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+        suite = run_suite("SQLite + local-memory cache", env, workdir)
+        suite["load"] = load
+        suite["workers"] = workers
+        suites.append(suite)
+
+        services = postgres_and_redis()
+        if services:
+            database_url, redis_url, pg_version, redis_version = services
+            info["PostgreSQL"] = pg_version
+            info["Redis"] = redis_version
+            workdir = Path(tmp) / "postgres"
+            workdir.mkdir()
+            env = production.production_env(workdir, database_url=database_url, redis_url=redis_url)
+            print("PostgreSQL + Redis：")
+            try:
+                suites.append(run_suite("PostgreSQL + Redis cache", env, workdir))
+            finally:
+                clear_redis_prefix(redis_url, env["CACHE_KEY_PREFIX"])
+
+    write_doc(suites, info)
+    print(f"\n结果已写入 {DOC.relative_to(ROOT)}")
+    failed = [check for suite in suites for check, passed in target_checks(suite) if not passed]
+    for check in failed:
+        print(f"未达成：{check}")
+
+
+if __name__ == "__main__":
+    main()
