@@ -68,34 +68,6 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture(autouse=True)
-def search_stylesheet(browser):
-    """Serve css/search.css with the site's stylesheet while base.html does not link it yet.
-
-    search.js only opens its popup when the stylesheet that positions it is
-    present; linking it from base.html is the public-pages owner's change.
-    """
-    if "css/search.css" in (settings.BASE_DIR / "templates" / "base.html").read_text():
-        yield
-        return
-    extra = (settings.BASE_DIR / "static" / "css" / "search.css").read_text()
-
-    def append(route):
-        response = route.fetch()
-        route.fulfill(response=response, body=response.text() + "\n" + extra)
-
-    original = browser.new_context
-
-    def new_context(**options):
-        context = original(**options)
-        context.route("**/static/css/site.css", append)
-        return context
-
-    browser.new_context = new_context
-    yield
-    browser.new_context = original
-
-
 def test_browser_suggestions_appear_and_arrow_enter_navigates(site, page):
     page.goto(f"{site}/")
     box = page.locator(HEADER_BOX)

@@ -41,13 +41,6 @@
     status.setAttribute("aria-live", "polite");
     form.classList.add("search-combobox");
     form.append(list, status);
-    // The popup needs css/search.css to float over the page; without it, leave the plain form alone.
-    if (window.getComputedStyle(list).position !== "absolute") {
-      list.remove();
-      status.remove();
-      form.classList.remove("search-combobox");
-      return;
-    }
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
