@@ -136,6 +136,7 @@ def test_every_page_type_is_valid_html(client, seeded, tmp_path):
             "Nu Html Checker not available: set VNU_JAR to vnu.jar (npm package vnu-jar) and install Java"
         )
     paths = ["/", "/1xx/", "/4xx/", "/?lifecycle=unofficial", "/?class=9", "/436/", "/api/", "/no-such-page/"]
+    paths += ["/search/", "/search/?q=重定向", "/search/?q=4xx", "/search/?q=没有这个词"]
     paths += [f"/{code}/" for code in StatusCode.objects.published().values_list("code", flat=True)]
     files = []
     for number, path in enumerate(paths):
