@@ -135,6 +135,9 @@ def parse_document(text: str) -> list[DocumentItem]:
         body = text_line.removesuffix(SEPARATOR)
         if not body.strip():
             raise SourceError(f"状态码 {code} 的说明是空的", code_lineno + 1)
+        if "\x00" in body:
+            # PostgreSQL cannot store NUL in text; refuse it here, naming the line.
+            raise SourceError(f"状态码 {code} 的说明中含有 NUL 字符", code_lineno + 1)
         items.append(DocumentItem(line=code_lineno, code=code, text=body))
     return items
 

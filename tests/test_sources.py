@@ -48,6 +48,7 @@ def test_parse_document_accepts_a_missing_final_newline():
         ("200 |\n |\n", 2, "空的"),
         ("200 |\n成功。 |\n404 |\n", 3, "缺少说明行"),
         ("999 |\n成功。 |\n", 1, "100–599"),
+        ("200 |\n成\x00功。 |\n", 2, "NUL"),
     ],
 )
 def test_parse_document_names_the_line_of_each_defect(text, line, fragment):
