@@ -25,6 +25,15 @@ class StaleVersionError(Exception):
     """Another editor saved the entry after this copy was read."""
 
 
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def validate_no_bidi_controls(value):
+    """Refuse invisible direction overrides, which can reorder what readers see in a one-line field."""
+    if any(char in _BIDI_CONTROLS for char in value):
+        raise ValidationError(_("不能包含改变文字方向的不可见控制字符（U+202A–U+202E、U+2066–U+2069）。"))
+
+
 def validate_related_codes(value):
     for part in value.split():
         if not part.isdigit() or not CODE_MIN <= int(part) <= CODE_MAX:
@@ -80,9 +89,14 @@ class StatusCode(models.Model):
         primary_key=True,
         validators=[MinValueValidator(CODE_MIN), MaxValueValidator(CODE_MAX)],
     )
-    phrase = models.CharField(_("英文原因短语"), max_length=100, help_text=_("RFC 9110 或注册表中的名称"))
-    name_zh = models.CharField(_("中文名称"), max_length=40)
-    summary = models.CharField(_("一句话摘要"), max_length=160)
+    phrase = models.CharField(
+        _("英文原因短语"),
+        max_length=100,
+        validators=[validate_no_bidi_controls],
+        help_text=_("RFC 9110 或注册表中的名称"),
+    )
+    name_zh = models.CharField(_("中文名称"), max_length=40, validators=[validate_no_bidi_controls])
+    summary = models.CharField(_("一句话摘要"), max_length=160, validators=[validate_no_bidi_controls])
     description = models.TextField(_("说明"))
     source_text = models.TextField(
         _("文档原文"), blank=True, editable=False, help_text=_("源文档中的文字，逐字保留，只读")

@@ -166,3 +166,14 @@ def test_statuscode_class_is_derived_from_the_code(make_entry):
     entry = make_entry(code=418)
 
     assert (entry.status_class, str(entry.class_name)) == (4, "客户端错误")
+
+
+@pytest.mark.parametrize("field", ["phrase", "name_zh", "summary"])
+def test_one_line_fields_refuse_direction_overrides(make_entry, field):
+    entry = make_entry()
+    setattr(entry, field, "正常\u202e文字")
+
+    with pytest.raises(ValidationError) as caught:
+        entry.full_clean()
+
+    assert field in caught.value.message_dict

@@ -30,8 +30,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 EDITS = {
     "phrase": "Not Found (edited) ✓",
     "name_zh": "未找到（编辑改过）🙂",
-    "summary": "编辑改写的摘要：含 emoji 🫖、全角４０４、RTL \u202b标记\u202c。",
-    "description": "编辑改写的说明。\r\n\r\n第二段，Windows 换行与 `代码`，还有 **粗体**。",
+    "summary": "编辑改写的摘要：含 emoji 🫖、全角４０４、零宽\u200b空格。",
+    "description": "编辑改写的说明。\r\n\r\n第二段，Windows 换行与 `代码`，还有 **粗体** 和 RTL \u202b标记\u202c。",
     "source": StatusCode.Source.VENDOR,
     "lifecycle": StatusCode.Lifecycle.DEPRECATED,
     "vendor": "某 CDN 厂商",
