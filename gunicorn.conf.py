@@ -13,9 +13,12 @@ worker_class = "sync"
 # 2 × cores + 1, the gunicorn rule of thumb for sync workers.
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
 # Recycle workers now and then so a slow leak can never grow without bound;
-# the jitter keeps them from all restarting at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 5000)
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER") or 500)
+# the jitter keeps them from all restarting at once. A cached page costs about
+# half a millisecond, so a worker can serve thousands a second: a few
+# thousand requests would restart workers (and empty their page caches) every
+# few seconds under load.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 20000)
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER") or 2000)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = 20
 # Import Django once in the master: workers start in milliseconds, also when
