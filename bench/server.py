@@ -102,6 +102,10 @@ class ProductionServer:
         self.process = None
 
     @property
+    def expected_workers(self):
+        return int(self.env.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+
+    @property
     def base_url(self):
         return f"http://127.0.0.1:{self.port}"
 
@@ -123,10 +127,12 @@ class ProductionServer:
                 raise RuntimeError(f"gunicorn exited early:\n{self.log()}")
             try:
                 with urllib.request.urlopen(self.url("/robots.txt"), timeout=2) as response:
-                    if response.status == 200:
+                    # One worker answering is not enough: wait until all have booted.
+                    if response.status == 200 and len(self.worker_pids()) >= self.expected_workers:
                         return self
             except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"gunicorn did not answer within {timeout}s:\n{self.log()}")
 
