@@ -112,4 +112,3 @@ def test_hashed_static_asset_has_no_bad_notes(settings, tmp_path):
 
         assert response.status_code == HTTPStatus.OK
         assert not bad(notes), encoding
-
