@@ -213,6 +213,9 @@ def weak_static_etag(headers, path, url):
     which REDbot rightly flags as BAD; a weak ETag may be shared."""
     stat = os.stat(path)
     headers["ETag"] = f'W/"{int(stat.st_mtime):x}-{stat.st_size:x}"'
+    # Content-hashed names never change: a year, as RFC 9111 suggests for "never expires".
+    if "immutable" in headers.get("Cache-Control", ""):
+        headers["Cache-Control"] = "max-age=31536000, public, immutable"
 
 
 WHITENOISE_ADD_HEADERS_FUNCTION = weak_static_etag

@@ -45,7 +45,7 @@ def page_not_found(request, exception=None):
     body = loader.render_to_string("404.html", {"entry": entry, "request_path": request.path}, request)
     response = HttpResponseNotFound(body)
     # Short-lived, so a code an editor adds shows up within a minute.
-    response["Cache-Control"] = "public, max-age=60"
+    response["Cache-Control"] = "max-age=60"
     response["Content-Language"] = "zh-Hans"
     return response
 

@@ -212,7 +212,7 @@ def test_hashed_static_file_is_immutable_and_compressed(server, static_asset):
     status, headers, _ = request(server, "GET", static_asset, {"Accept-Encoding": "gzip"})
 
     assert status == HTTPStatus.OK
-    assert headers["cache-control"] == "max-age=315360000, public, immutable"
+    assert headers["cache-control"] == "max-age=31536000, public, immutable"
     assert headers["content-encoding"] == "gzip"
     assert headers["etag"].startswith('W/"')
 
