@@ -756,3 +756,12 @@ def test_editing_510_through_the_admin_search(editor_client, client, seeded):
 
     assert "编辑改过的一句话摘要。" in after.content.decode()
     assert after["ETag"] != before["ETag"]
+
+
+def test_change_form_blank_choices_are_in_chinese(editor_client, make_entry):
+    entry = make_entry(browser_follows=None)
+
+    page = editor_client.get(change_url(entry)).content.decode()
+
+    assert "- 请选择 -" in page
+    assert "Select an option" not in page
