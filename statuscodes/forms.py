@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .markdown import render_markdown
-from .models import Annotation, StatusCode
+from .models import CURATED_FIELDS, Annotation, StatusCode
 
 CHANGE_REASON_MAX_LENGTH = 200
 
@@ -75,29 +75,7 @@ class StatusCodeAdminForm(ChangeReasonMixin, forms.ModelForm):
     class Meta:
         model = StatusCode
         # The admin's fieldsets decide what is shown; this is the editable set.
-        fields = [
-            "code",
-            "phrase",
-            "name_zh",
-            "summary",
-            "description",
-            "source",
-            "lifecycle",
-            "vendor",
-            "reference",
-            "reference_url",
-            "aliases",
-            "cacheable",
-            "body_allowed",
-            "typical_headers",
-            "retry",
-            "browser_follows",
-            "example",
-            "related_codes",
-            "needs_review",
-            "review_note",
-            "is_published",
-        ]
+        fields = ["code", *CURATED_FIELDS]
 
     # Set by the admin when save() lost a race after clean() passed, so the
     # re-validated form reports the conflict even if the numbers now look odd.

@@ -21,6 +21,32 @@ CLASS_NAMES = {
 }
 
 
+# The fields editors curate: the admin form edits exactly these, and the seed
+# never overwrites one an editor changed.
+CURATED_FIELDS = (
+    "phrase",
+    "name_zh",
+    "summary",
+    "description",
+    "source",
+    "lifecycle",
+    "vendor",
+    "reference",
+    "reference_url",
+    "aliases",
+    "cacheable",
+    "body_allowed",
+    "typical_headers",
+    "retry",
+    "browser_follows",
+    "related_codes",
+    "example",
+    "needs_review",
+    "review_note",
+    "is_published",
+)
+
+
 class StaleVersionError(Exception):
     """Another editor saved the entry after this copy was read."""
 

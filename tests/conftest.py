@@ -57,3 +57,22 @@ def seeded(db):
 
     call_command("seed_statuscodes", stdout=StringIO())
     return StatusCode.objects.all()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium for one test module; tests that need it skip where it is missing."""
+    from .browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
+
+    if not chromium_available():
+        pytest.skip(f"Debian Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, and
+    # Django refuses ORM calls (seeding, flushing) beside a running loop.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield launched
+            launched.close()

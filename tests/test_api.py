@@ -21,26 +21,6 @@ ENTRY_FIELDS = {
 
 
 @pytest.fixture
-def make_entry(db):
-    """conftest's factory, minus its shared code counter: these tests always name their codes,
-    and every call to the shared factory uses up one of its codes, whether or not it is given."""
-
-    def make(*, code, **fields):
-        values = {
-            "phrase": "Test Phrase",
-            "name_zh": "测试",
-            "summary": "一个测试用的状态码。",
-            "description": "测试说明。",
-            "source": StatusCode.Source.IANA,
-            "lifecycle": StatusCode.Lifecycle.STANDARD,
-            "retry": StatusCode.Retry.NOT_APPLICABLE,
-        }
-        return StatusCode.objects.create(code=code, **{**values, **fields})
-
-    return make
-
-
-@pytest.fixture
 def entries(make_entry, make_annotation):
     ok = make_entry(
         code=200, phrase="OK", name_zh="成功", typical_headers="Content-Type, ETag", cacheable=True

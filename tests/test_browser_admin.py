@@ -3,7 +3,6 @@
 Screenshots go to artifacts/admin-*.png for a person to look at.
 """
 
-import os
 import re
 from io import StringIO
 
@@ -13,39 +12,14 @@ from django.core.management import call_command
 
 from statuscodes.models import StatusCode
 
+from .browser import ARTIFACTS
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = settings.BASE_DIR / "artifacts"
 PASSWORD = "a-long-editor-password-2026"
 TYPO = "并没有没满足"
 FIXED = "没有被满足"
 ADMIN = f"/{settings.ADMIN_PATH}"
-
-if not os.access(CHROMIUM, os.X_OK):
-    pytest.skip(f"Debian Chromium is not installed at {CHROMIUM}", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread, and
-    # Django refuses ORM calls (seeding, flushing) beside a running loop.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
 
 
 @pytest.fixture
@@ -60,16 +34,9 @@ def site(browser, seeded, live_server, monkeypatch, settings):
 
 @pytest.fixture
 def entry_with_typo(site):
-    """510 as the source document words it.
-
-    The curated fixture already rewrote 510's description (the typo survives
-    only in the read-only document text), so the test first puts the
-    document's sentence back, as an earlier edit in the history.
-    """
+    """510 as the seed leaves it: the document's sentence, typo included, awaiting an editor."""
     entry = StatusCode.objects.get(pk=510)
-    entry.description = f"获取资源所需要的策略{TYPO}。(RFC 2774)"
-    entry._change_reason = "测试准备：说明改回文档原文"
-    entry.save()
+    assert TYPO in entry.description
     return entry
 
 

@@ -4,26 +4,16 @@ Screenshots of every page type (desktop and phone, light and dark) are written
 to artifacts/ for a person to look at.
 """
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
+
+from .browser import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = settings.BASE_DIR / "artifacts"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 LOOPBACK = {"127.0.0.1", "localhost"}
 DESKTOP = {"width": 1280, "height": 900}
@@ -39,23 +29,6 @@ PAGE_TYPES = {
     "dataset": "/api/",
     "not-found": "/no-such-page/",
 }
-
-if not os.access(CHROMIUM, os.X_OK):
-    pytest.skip(f"Debian Chromium is not installed at {CHROMIUM}", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread for the whole module,
-    # and Django refuses ORM calls (seeding, flushing) beside a running loop.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
 
 
 @pytest.fixture

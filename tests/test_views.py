@@ -13,26 +13,6 @@ pytestmark = pytest.mark.django_db
 Lifecycle = StatusCode.Lifecycle
 
 
-@pytest.fixture
-def make_entry(db):
-    """conftest's factory, minus its shared code counter: these tests always name their codes,
-    and every call to the shared factory uses up one of its codes, whether or not it is given."""
-
-    def make(*, code, **fields):
-        values = {
-            "phrase": "Test Phrase",
-            "name_zh": "测试",
-            "summary": "一个测试用的状态码。",
-            "description": "测试说明。",
-            "source": StatusCode.Source.IANA,
-            "lifecycle": StatusCode.Lifecycle.STANDARD,
-            "retry": StatusCode.Retry.NOT_APPLICABLE,
-        }
-        return StatusCode.objects.create(code=code, **{**values, **fields})
-
-    return make
-
-
 def text_of(response):
     """The page's visible text, tags removed and entities decoded, for content assertions."""
     from html import unescape

@@ -21,33 +21,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from statuscodes.models import Annotation, StatusCode
+from statuscodes.models import CURATED_FIELDS, Annotation, StatusCode
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "statuscodes.json"
 
-# Fields an editor may curate: the seed never overwrites one they changed.
-CURATED_FIELDS = (
-    "phrase",
-    "name_zh",
-    "summary",
-    "description",
-    "source",
-    "lifecycle",
-    "vendor",
-    "reference",
-    "reference_url",
-    "aliases",
-    "cacheable",
-    "body_allowed",
-    "typical_headers",
-    "retry",
-    "browser_follows",
-    "related_codes",
-    "example",
-    "needs_review",
-    "review_note",
-    "is_published",
-)
 # The document's own words: always refreshed, never edited in the admin.
 PROVENANCE_FIELDS = ("source_text", "source_duplicate_text", "source_line")
 SEED_REASON = "种子数据"
