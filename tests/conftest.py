@@ -1,7 +1,11 @@
 import itertools
+from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
 
 from statuscodes.models import Annotation, StatusCode
 
@@ -15,6 +19,24 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+EDITOR_PASSWORD = "a-long-editor-password-2026"
+
+
+@pytest.fixture
+def editor(db, monkeypatch):
+    """A user made the way operators make editors: `manage.py create_editor`."""
+    monkeypatch.setenv("EDITOR_PASSWORD", EDITOR_PASSWORD)
+    call_command("create_editor", "editor", stdout=StringIO())
+    return get_user_model().objects.get(username="editor")
+
+
+@pytest.fixture
+def editor_client(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

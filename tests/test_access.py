@@ -27,11 +27,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 EDITOR_PASSWORD = "a long editor passphrase 2026"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def entry(make_entry, make_annotation):
     entry = make_entry(code=404, phrase="Not Found", name_zh="未找到")

@@ -22,27 +22,7 @@ from statuscodes.models import Annotation, StatusCode
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Editors are created per test; the production hasher would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 CHANGELIST = "admin:statuscodes_statuscode_changelist"
-
-
-@pytest.fixture
-def editor(db, monkeypatch):
-    monkeypatch.setenv("EDITOR_PASSWORD", "a-long-editor-password-2026")
-    call_command("create_editor", "editor", stdout=StringIO())
-    return get_user_model().objects.get(username="editor")
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 def change_url(entry):

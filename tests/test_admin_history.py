@@ -2,38 +2,14 @@
 
 import re
 from http import HTTPStatus
-from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from statuscodes.models import Annotation, StatusCode
 from tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Editors are created per test; the production hasher would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def editor(db, monkeypatch):
-    monkeypatch.setenv("EDITOR_PASSWORD", "a-long-editor-password-2026")
-    call_command("create_editor", "editor", stdout=StringIO())
-    return get_user_model().objects.get(username="editor")
-
-
-@pytest.fixture
-def editor_client(editor):
-    client = Client()
-    client.force_login(editor)
-    return client
 
 
 def edit(entry, user, reason, **fields):

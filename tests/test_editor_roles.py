@@ -15,20 +15,7 @@ from statuscodes.management.commands.create_editor import EDITOR_GROUP
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Editors are created per test; the production hasher would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PASSWORD = "a-long-editor-password-2026"
-
-
-@pytest.fixture
-def editor(db, monkeypatch):
-    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
-    call_command("create_editor", "editor", stdout=StringIO())
-    return get_user_model().objects.get(username="editor")
 
 
 @pytest.fixture

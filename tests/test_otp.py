@@ -31,11 +31,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PASSWORD = "a long editor passphrase 2026"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def otp_admin():
     # admin.site is a lazy proxy; patch and restore the site object behind it.
