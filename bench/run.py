@@ -358,13 +358,7 @@ def write_doc(suites, info):
     lines += weight_table(suites[0])
     lines += search_growth()
     lines.append(END)
-    block = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"# Performance\n\n{START}\n{END}\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    production.write_section(DOC, START, END, "\n".join(lines), empty="# Performance\n")
 
 
 def main():

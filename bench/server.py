@@ -44,6 +44,20 @@ SCRUBBED = (
 )
 
 
+def write_section(doc, start, end, block, empty):
+    """Replace the text between the ``start`` and ``end`` markers of ``doc`` with ``block``.
+
+    ``block`` carries both markers; a missing file starts from ``empty``, and a file
+    without the markers gets the block appended, so prose around it is never touched.
+    """
+    text = doc.read_text(encoding="utf-8") if doc.exists() else empty
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    doc.write_text(text, encoding="utf-8")
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -66,13 +66,7 @@ def write_doc(result, start_rss, end_rss, workers, info):
         "process; compare the totals for growth.",
         END,
     ]
-    block = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Reliability\n\n## Load\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    production.write_section(DOC, START, END, "\n".join(lines), empty="# Reliability\n\n## Load\n")
 
 
 def main():

@@ -6,7 +6,6 @@ changes something, with POST, and the database is checked afterwards: a
 refused request must also have changed nothing.
 """
 
-import os
 import subprocess
 import sys
 from http import HTTPStatus
@@ -20,6 +19,8 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from statuscodes.models import Annotation, StatusCode
+
+from .subprocesses import fresh_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -221,10 +222,7 @@ def test_access_public_pages_set_no_cookies(client, entry):
 
 def run_settings(**env):
     """Evaluate site_config/settings.py in a fresh interpreter with ``env``."""
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))
-    }
-    environment.update({"DJANGO_SECRET_KEY": "k" * 50, "PYTHONPATH": str(BASE_DIR), **env})
+    environment = fresh_environment(**env)
     script = (
         "import json; from site_config import settings as s; print(json.dumps({n: getattr(s, n) for n in "
         "['SESSION_COOKIE_AGE', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', "
@@ -258,21 +256,13 @@ client = Client()
 print(client.get("/admin/").status_code, client.get("/admin/login/").status_code,
       client.get("/backstage-7f3a/login/").status_code)
 """
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))
-    }
-    environment.update(
-        {
-            "DJANGO_SECRET_KEY": "k" * 50,
-            "DJANGO_DEBUG": "1",
-            "DJANGO_ALLOWED_HOSTS": "testserver",
-            "DJANGO_ADMIN_PATH": "/backstage-7f3a/",
-            "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
-            "CACHE_GENERATION_FILE": str(tmp_path / "generation"),
-        }
+    environment = fresh_environment(
+        DJANGO_DEBUG="1",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_ADMIN_PATH="/backstage-7f3a/",
+        SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        CACHE_GENERATION_FILE=str(tmp_path / "generation"),
     )
-    environment.pop("DATABASE_URL", None)
-    environment.pop("REDIS_URL", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
         env=environment,

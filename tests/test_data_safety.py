@@ -22,6 +22,8 @@ from statuscodes.forms import StatusCodeAdminForm
 from statuscodes.management.commands.seed_statuscodes import CURATED_FIELDS
 from statuscodes.models import Annotation, StatusCode
 
+from .subprocesses import fresh_environment
+
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -185,19 +187,7 @@ THREADS, ROUNDS = 8, 25
 
 
 def run_race(env):
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))
-    }
-    environment.pop("DATABASE_URL", None)
-    environment.pop("REDIS_URL", None)
-    environment.update(
-        {
-            "DJANGO_SECRET_KEY": "k" * 50,
-            "DJANGO_SETTINGS_MODULE": "site_config.settings",
-            "PYTHONPATH": str(BASE_DIR),
-        }
-    )
-    environment.update(env)
+    environment = fresh_environment(**env)
     result = subprocess.run(
         [sys.executable, "-c", RACE_SCRIPT, str(THREADS), str(ROUNDS)],
         env=environment,
@@ -327,19 +317,8 @@ MIGRATION_SCRIPT = textwrap.dedent(
 
 
 def test_data_safety_migrations_back_and_forth_keep_the_data(tmp_path):
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))
-    }
-    environment.pop("DATABASE_URL", None)
-    environment.pop("REDIS_URL", None)
-    environment.update(
-        {
-            "DJANGO_SECRET_KEY": "k" * 50,
-            "DJANGO_SETTINGS_MODULE": "site_config.settings",
-            "PYTHONPATH": str(BASE_DIR),
-            "SQLITE_PATH": str(tmp_path / "migrations.sqlite3"),
-            "CACHE_GENERATION_FILE": str(tmp_path / "g"),
-        }
+    environment = fresh_environment(
+        SQLITE_PATH=str(tmp_path / "migrations.sqlite3"), CACHE_GENERATION_FILE=str(tmp_path / "g")
     )
     result = subprocess.run(
         [sys.executable, "-c", MIGRATION_SCRIPT, str(tmp_path / "backup.json")],

@@ -6,7 +6,6 @@ a subprocess; the behaviour is tested in-process by applying the same
 computed here from the device's key, as an authenticator app would.
 """
 
-import os
 import subprocess
 import sys
 from http import HTTPStatus
@@ -24,6 +23,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from statuscodes.resilience import require_otp
+
+from .subprocesses import fresh_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -153,15 +154,7 @@ def test_otp_off_by_default_keeps_the_plain_login(client, editor):
     ("value", "expected"), [("1", "OTPAdminSite"), ("0", "AdminSite"), ("", "AdminSite")]
 )
 def test_otp_switch_follows_the_environment(value, expected):
-    environment = {key: val for key, val in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))}
-    environment.update(
-        {
-            "DJANGO_SECRET_KEY": "k" * 50,
-            "DJANGO_SETTINGS_MODULE": "site_config.settings",
-            "DJANGO_ADMIN_REQUIRE_OTP": value,
-            "PYTHONPATH": str(BASE_DIR),
-        }
-    )
+    environment = fresh_environment(DJANGO_ADMIN_REQUIRE_OTP=value)
     script = (
         "import django; django.setup(); import site_config.urls; from django.contrib import admin; "
         "print(admin.site.__class__.__name__, admin.site.name, admin.site.login_template)"
