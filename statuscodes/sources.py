@@ -15,7 +15,7 @@ review note so editors can see what the build did:
 * an entry glued to the end of another item's text (``…)423 Locked当前…``) is
   split out into its own entry, so the two texts still join to the original;
 * codes the document lacks come from the IANA registry and the unofficial
-  table, with the curated Chinese text from ``curation.toml``.
+  table, with the curated Chinese text from ``curation/*.toml``.
 
 Any other irregularity is a ``SourceError`` that names the line.
 """
@@ -277,6 +277,21 @@ def _structural_notes(code: int, entry: DocumentEntry | None, entries: dict[int,
             f"构建时拆为独立条目。"
         )
     return notes
+
+
+def merge_curation(files: dict[str, dict]) -> dict:
+    """Join the parsed curation files (one per class) into one ``{"codes": …}``.
+
+    A code may be curated in one file only; a second file naming it is an
+    error that names both files.
+    """
+    codes, where = {}, {}
+    for name in sorted(files):
+        for code, data in files[name].get("codes", {}).items():
+            if code in codes:
+                raise SourceError(f"状态码 {code} 同时出现在 {where[code]} 和 {name} 中", source="curation")
+            codes[code], where[code] = data, name
+    return {"codes": codes}
 
 
 def _require(curated: dict, key: str, code: int):

@@ -1,14 +1,15 @@
 """The document parser and fixture builder, on inline snippets and on the real document."""
 
-import tomllib
 from pathlib import Path
 
 import pytest
 
+from statuscodes.management.commands.build_statuscodes_fixture import read_curation
 from statuscodes.sources import (
     SourceError,
     build_records,
     decode_document,
+    merge_curation,
     parse_document,
     parse_iana,
     parse_unofficial,
@@ -221,7 +222,7 @@ def test_real_document_422_duplicate_and_423_split(real):
 
 
 def test_real_fixture_flags_every_known_defect():
-    curation = tomllib.loads((SOURCE_DIR / "curation.toml").read_text(encoding="utf-8"))
+    curation = merge_curation(read_curation(SOURCE_DIR / "curation"))
     records = build_records(
         DOCUMENT.read_text(encoding="utf-8"),
         (SOURCE_DIR / "iana-status-codes.tsv").read_text(encoding="utf-8"),
@@ -247,3 +248,8 @@ def test_real_fixture_flags_every_known_defect():
         assert entries[code]["lifecycle"] == "unofficial"
         assert entries[code]["vendor"]
     assert entries[102]["lifecycle"] == "deprecated"
+
+
+def test_a_code_curated_in_two_files_names_both():
+    with pytest.raises(SourceError, match="404 同时出现在 3xx.toml 和 4xx.toml 中"):
+        merge_curation({"4xx.toml": {"codes": {"404": {}}}, "3xx.toml": {"codes": {"404": {}}}})

@@ -1,7 +1,7 @@
 """Build fixtures/statuscodes.json from the source document and reference tables.
 
 The fixture is generated, never edited by hand: the document stays the
-provenance, curation.toml holds the editors' starting text, and this command
+provenance, curation/*.toml (one file per class) holds the editors' starting text, and this command
 joins them (see statuscodes/sources.py for the rules). ``--check`` exits
 non-zero when the committed fixture is stale, so CI catches a forgotten build.
 A problem in any source file stops the build with a message naming the line,
@@ -14,11 +14,24 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from statuscodes.sources import SourceError, build_records, decode_document, render_fixture
+from statuscodes.sources import SourceError, build_records, decode_document, merge_curation, render_fixture
 
 SOURCE_DIR = Path(settings.BASE_DIR) / "fixtures" / "source"
 DOCUMENT = SOURCE_DIR / "000_a17bc1e90fb26b27.txt"
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "statuscodes.json"
+
+
+def read_curation(directory: Path) -> dict[str, dict]:
+    """Parse every ``*.toml`` in the curation directory, keyed by file name."""
+    files = {}
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            files[path.name] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SourceError(str(exc), source=f"curation/{path.name}") from exc
+    if not files:
+        raise SourceError("没有找到任何 .toml 文件", source=str(directory))
+    return files
 
 
 class Command(BaseCommand):
@@ -33,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args, check, source_dir, document, output, **options):
         document = document or source_dir / DOCUMENT.name
         try:
-            curation = tomllib.loads((source_dir / "curation.toml").read_text(encoding="utf-8"))
+            curation = merge_curation(read_curation(source_dir / "curation"))
             records = build_records(
                 decode_document(document.read_bytes()),
                 (source_dir / "iana-status-codes.tsv").read_text(encoding="utf-8"),
@@ -42,8 +55,6 @@ class Command(BaseCommand):
             )
         except SourceError as exc:
             raise CommandError(str(exc)) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise CommandError(f"curation.toml：{exc}") from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"无法读取源文件：{exc}") from exc
 
