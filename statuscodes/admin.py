@@ -146,6 +146,7 @@ class StatusCodeAdmin(SimpleHistoryAdmin):
                 "fields": [
                     ("description", "source_text"),
                     "source_diff",
+                    "correction_note",
                     "source_duplicate_text",
                     "source_line",
                 ],
@@ -155,13 +156,20 @@ class StatusCodeAdmin(SimpleHistoryAdmin):
         ),
         (
             _("分类与规范"),
-            {"fields": [("source", "lifecycle"), "vendor", ("reference", "reference_url"), "aliases"]},
+            {
+                "fields": [
+                    ("source", "lifecycle"),
+                    "vendor",
+                    ("reference", "reference_url"),
+                    ("aliases", "misnomers", "search_terms"),
+                ]
+            },
         ),
         (
             _("协议细节"),
             {
                 "fields": [
-                    ("cacheable", "body_allowed", "browser_follows"),
+                    ("cacheability", "body_allowed", "browser_follows"),
                     "retry",
                     "typical_headers",
                     "related_codes",
@@ -218,7 +226,17 @@ class StatusCodeAdmin(SimpleHistoryAdmin):
             width = 10 ** (3 - len(term))
             return Q(code__gte=int(term) * width, code__lt=(int(term) + 1) * width)
         text = Q()
-        for field in ("phrase", "name_zh", "summary", "description", "aliases", "vendor", "reference"):
+        for field in (
+            "phrase",
+            "name_zh",
+            "summary",
+            "description",
+            "aliases",
+            "misnomers",
+            "search_terms",
+            "vendor",
+            "reference",
+        ):
             text |= Q(**{f"{field}__icontains": term[:100]})
         return text
 

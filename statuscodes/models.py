@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import rules
 from .markdown import render_markdown
 
 CODE_MIN = 100
@@ -34,7 +35,9 @@ CURATED_FIELDS = (
     "reference",
     "reference_url",
     "aliases",
-    "cacheable",
+    "misnomers",
+    "search_terms",
+    "cacheability",
     "body_allowed",
     "typical_headers",
     "retry",
@@ -42,6 +45,7 @@ CURATED_FIELDS = (
     "related_codes",
     "example",
     "needs_review",
+    "correction_note",
     "review_note",
     "is_published",
 )
@@ -103,6 +107,11 @@ class StatusCode(models.Model):
         DEPRECATED = "deprecated", _("实践中已弃用")
         UNOFFICIAL = "unofficial", _("非官方")
 
+    class Cacheability(models.TextChoices):
+        HEURISTIC = rules.HEURISTIC, _("可启发式缓存")
+        EXPLICIT = rules.EXPLICIT, _("需明确的新鲜度信息")
+        NEVER = rules.NEVER, _("不得存储")
+
     class Retry(models.TextChoices):
         YES = "yes", _("可以原样重试")
         LATER = "later", _("稍后重试（参考 Retry-After）")
@@ -139,10 +148,22 @@ class StatusCode(models.Model):
     vendor = models.CharField(_("厂商"), max_length=120, blank=True, help_text=_("非官方状态码由谁使用"))
     reference = models.CharField(_("规范"), max_length=120, blank=True, help_text=_("例如 RFC 9110 §15.5.5"))
     reference_url = models.URLField(_("规范链接"), blank=True)
-    aliases = models.TextField(_("旧名与别名"), blank=True, help_text=_("每行一个"))
-    cacheable = models.BooleanField(_("默认可缓存"), default=False)
-    body_allowed = models.BooleanField(_("允许响应体"), default=True)
-    typical_headers = models.CharField(_("常见响应头"), max_length=200, blank=True, help_text=_("以逗号分隔"))
+    aliases = models.TextField(
+        _("旧名与别名"), blank=True, help_text=_("每行一个；规范曾用的名称和常见的中文叫法")
+    )
+    misnomers = models.TextField(
+        _("常见误称"), blank=True, help_text=_("每行一个；同一数字的其他用法或错误叫法，页面上单独列出")
+    )
+    search_terms = models.TextField(
+        _("常见说法"), blank=True, help_text=_("每行一个；读者描述这种情况时说的话，只用于搜索")
+    )
+    cacheability = models.CharField(
+        _("可缓存性"), max_length=10, choices=Cacheability, default=Cacheability.EXPLICIT
+    )
+    body_allowed = models.BooleanField(_("允许响应内容"), default=True)
+    typical_headers = models.CharField(
+        _("常见响应头字段"), max_length=200, blank=True, help_text=_("以逗号分隔")
+    )
     retry = models.CharField(_("能否重试"), max_length=8, choices=Retry, default=Retry.NOT_APPLICABLE)
     browser_follows = models.BooleanField(
         _("浏览器自动跟随"), null=True, blank=True, help_text=_("仅对重定向有意义")
@@ -151,8 +172,13 @@ class StatusCode(models.Model):
     related_codes = models.CharField(
         _("相关状态码"), max_length=100, blank=True, validators=[validate_related_codes]
     )
+    correction_note = models.TextField(
+        _("更正说明"),
+        blank=True,
+        help_text=_("公开显示在“文档原文”之下：用读者的话写明与原文相比改了什么、依据是什么"),
+    )
     needs_review = models.BooleanField(_("待审核"), default=False)
-    review_note = models.TextField(_("审核说明"), blank=True)
+    review_note = models.TextField(_("审核说明"), blank=True, help_text=_("只在管理后台可见"))
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True, editable=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -225,6 +251,14 @@ class StatusCode(models.Model):
     @property
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def misnomer_list(self):
+        return [line.strip() for line in self.misnomers.splitlines() if line.strip()]
+
+    @property
+    def search_term_list(self):
+        return [line.strip() for line in self.search_terms.splitlines() if line.strip()]
 
     @property
     def header_list(self):

@@ -8,7 +8,7 @@ The document is a Chinese list of items, each a ``CODE |`` line followed by a
 ``text |`` line. Its texts are kept verbatim as provenance; only the trailing
 `` |`` separators are removed. Its known defects are resolved by general rules
 rather than by special cases, and every resolution is recorded in the entry's
-review note so editors can see what the build did:
+review note (seen only in the admin) so editors can see what the build did:
 
 * a code that appears twice, where one copy is word for word another code's
   text, keeps the other copy; the copied text is preserved separately;
@@ -16,6 +16,13 @@ review note so editors can see what the build did:
   split out into its own entry, so the two texts still join to the original;
 * codes the document lacks come from the IANA registry and the unofficial
   table, with the curated Chinese text from ``curation/*.toml``.
+
+The public text of every entry is curated (``description`` is required); the
+document's words are kept only as provenance in ``source_text``. Cacheability
+and whether a response may carry content are derived from ``rules``; a
+curated entry may override them only where the rules cannot know the answer.
+An unknown key in a curated entry or annotation is an error, so a typo never
+silently drops an editor's text.
 
 Any other irregularity is a ``SourceError`` that names the line.
 """
@@ -26,17 +33,45 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from . import rules
 from .markdown import render_markdown
 
 SEPARATOR = " |"
 CODE_MIN, CODE_MAX = 100, 599
 
-# RFC 9110 §15.1: codes that are heuristically cacheable by default.
-HEURISTICALLY_CACHEABLE = frozenset({200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501})
-
 RETRY_VALUES = frozenset({"yes", "later", "modify", "no", "n/a"})
 LIFECYCLES = frozenset({"standard", "temporary", "unused", "obsoleted", "deprecated", "unofficial"})
 ANNOTATION_KINDS = frozenset({"note", "correction", "example", "pitfall", "history"})
+CACHEABILITY_VALUES = frozenset({rules.HEURISTIC, rules.EXPLICIT, rules.NEVER})
+
+# Every key a curated entry may have (fixtures/source/curation/README.md explains each).
+ENTRY_KEYS = frozenset(
+    {
+        "phrase",
+        "name_zh",
+        "summary",
+        "description",
+        "correction",
+        "lifecycle",
+        "vendor",
+        "reference",
+        "reference_url",
+        "aliases",
+        "misnomers",
+        "search_terms",
+        "cacheability",
+        "body_allowed",
+        "headers",
+        "retry",
+        "browser_follows",
+        "related",
+        "example",
+        "needs_review",
+        "review_note",
+        "annotations",
+    }
+)
+ANNOTATION_KEYS = frozenset({"key", "kind", "body"})
 
 # An entry glued onto the end of another text: a closing parenthesis, then a
 # code, an English reason phrase, and Chinese text straight after it.
@@ -300,6 +335,54 @@ def _require(curated: dict, key: str, code: int):
     return curated[key]
 
 
+def _error(code: int, message: str) -> SourceError:
+    return SourceError(f"状态码 {code} {message}", source="curation.toml")
+
+
+def _check_keys(data: dict, allowed: frozenset, code: int, where: str = "") -> None:
+    """Refuse keys the build does not know, so a typo cannot silently drop text."""
+    if "cacheable" in data and not where:
+        raise _error(
+            code,
+            "使用了已停用的键“cacheable”：可缓存性由构建按规则推导；"
+            '非官方状态码确需覆盖时，写 cacheability = "heuristic"、"explicit" 或 "never"',
+        )
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        keys = "、".join(f"“{key}”" for key in unknown)
+        raise _error(code, f"{where}中有未知的键 {keys}（拼写错误？）")
+
+
+def _text_lines(curated: dict, key: str, code: int) -> str:
+    """A list of one-line strings, stored one per line."""
+    values = curated.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+        raise _error(code, f"的“{key}”应为字符串列表")
+    lines = [value.strip() for value in values]
+    if any(not line or "\n" in line for line in lines):
+        raise _error(code, f"的“{key}”中每一项都应是非空的单行文字")
+    return "\n".join(lines)
+
+
+def _flag(curated: dict, key: str, code: int, default):
+    value = curated.get(key, default)
+    if value is not default and not isinstance(value, bool):
+        raise _error(code, f"的“{key}”应为 true 或 false")
+    return value
+
+
+def _cacheability(curated: dict, code: int, lifecycle: str) -> str:
+    if "cacheability" not in curated:
+        return rules.cacheability_for(code)
+    value = curated["cacheability"]
+    if lifecycle != "unofficial":
+        raise _error(code, "不是非官方状态码，可缓存性按规范推导，不能用“cacheability”覆盖")
+    if value not in CACHEABILITY_VALUES:
+        allowed = "、".join(sorted(CACHEABILITY_VALUES))
+        raise _error(code, f"的 cacheability “{value}”无效，应为 {allowed} 之一")
+    return value
+
+
 def build_records(document_text: str, iana_text: str, unofficial_text: str, curation: dict) -> list[dict]:
     """Combine the sources into Django fixture records, sorted and complete."""
     entries = resolve_document(parse_document(document_text))
@@ -317,6 +400,9 @@ def build_records(document_text: str, iana_text: str, unofficial_text: str, cura
     records = []
     for code in sorted(curated_codes):
         curated = curated_codes[code]
+        if not isinstance(curated, dict):
+            raise _error(code, "的编辑内容应是一个表（[codes.CODE]）")
+        _check_keys(curated, ENTRY_KEYS, code)
         entry, registered, vendor_row = entries.get(code), iana.get(code), unofficial.get(code)
         if not CODE_MIN <= code <= CODE_MAX:
             raise SourceError(f"状态码 {code} 不在 {CODE_MIN}–{CODE_MAX} 之间", source="curation.toml")
@@ -343,21 +429,24 @@ def build_records(document_text: str, iana_text: str, unofficial_text: str, cura
         if unknown:
             raise SourceError(f"状态码 {code} 的相关状态码 {unknown} 不在目录中", source="curation.toml")
 
-        description = curated.get("description") or (entry.text if entry else "")
-        if not description:
-            raise SourceError(f"状态码 {code} 不在文档中，必须提供 description", source="curation.toml")
+        # The public text is always curated; the document's words stay in source_text.
+        description = _require(curated, "description", code)
         # The structural notes say what the build did; the curated note explains
-        # content. Generic notes are left out where the curated one covers them.
+        # content. Both are for editors only. Generic notes are left out where
+        # the curated one covers them.
         curated_note = curated.get("review_note", "").strip()
         notes = [
             note
             for note in _structural_notes(code, entry, entries)
             if not (note.startswith("源文档未收录") and "未收录" in curated_note)
         ]
-        if entry is not None and "description" in curated and not curated_note:
-            notes.append("公开说明已由编辑改写；文档原文作为出处保留在下方。")
         if curated_note:
             notes.append(curated_note)
+        body_allowed = _flag(curated, "body_allowed", code, rules.content_allowed(code))
+        needs_review = _flag(curated, "needs_review", code, False)
+        browser_follows = curated.get("browser_follows")
+        if browser_follows is not None and not isinstance(browser_follows, bool):
+            raise _error(code, "的“browser_follows”应为 true 或 false")
 
         if entry is not None:
             source = "document"
@@ -386,21 +475,27 @@ def build_records(document_text: str, iana_text: str, unofficial_text: str, cura
                     "reference_url": registered.reference_url
                     if registered
                     else curated.get("reference_url", ""),
-                    "aliases": "\n".join(curated.get("aliases", [])),
-                    "cacheable": curated.get("cacheable", code in HEURISTICALLY_CACHEABLE),
-                    "body_allowed": curated.get("body_allowed", not (code < 200 or code in (204, 304))),
+                    "aliases": _text_lines(curated, "aliases", code),
+                    "misnomers": _text_lines(curated, "misnomers", code),
+                    "search_terms": _text_lines(curated, "search_terms", code),
+                    "cacheability": _cacheability(curated, code, lifecycle),
+                    "body_allowed": body_allowed,
                     "typical_headers": ", ".join(curated.get("headers", [])),
                     "retry": retry,
-                    "browser_follows": curated.get("browser_follows"),
+                    "browser_follows": browser_follows,
                     "related_codes": " ".join(map(str, related)),
                     "example": curated.get("example", "").strip(),
-                    "needs_review": bool(notes),
+                    "correction_note": str(curated.get("correction", "")).strip(),
+                    "needs_review": needs_review,
                     "review_note": "\n".join(notes),
                     "is_published": True,
                 },
             }
         )
         for order, annotation in enumerate(curated.get("annotations", []), start=1):
+            if not isinstance(annotation, dict):
+                raise _error(code, "的注解应写成 [[codes.CODE.annotations]] 表")
+            _check_keys(annotation, ANNOTATION_KEYS, code, where=f"的第 {order} 条注解")
             kind = annotation.get("kind", "note")
             if kind not in ANNOTATION_KINDS:
                 raise SourceError(f"状态码 {code} 的注解类型“{kind}”无效", source="curation.toml")
