@@ -13,7 +13,8 @@ Stepping back keeps what the old schema can hold: ``cacheable`` is rebuilt
 from ``cacheability``, and the baseline keeps its new keys, so migrating
 forward again restores the same values. The three new text fields cannot be
 held by the old schema; forward again, a row gets back the seed's baseline
-text for them.
+text for them. On a seeded entry, the new fields' empty values are recorded in
+the baseline as the seed's own, so the next seed fills them in.
 """
 
 from django.db import migrations, models
@@ -48,8 +49,13 @@ def forward(apps, schema_editor):
                 cacheability = mapped  # unchanged by an editor: still unchanged
         entry.cacheability = cacheability
         for name in NEW_TEXT_FIELDS:
-            if not getattr(entry, name) and isinstance(baseline.get(name), str):
-                setattr(entry, name, baseline[name])
+            if isinstance(baseline.get(name), str):
+                if not getattr(entry, name):
+                    setattr(entry, name, baseline[name])
+            elif baseline:
+                # The seed has written this entry but never this field: its
+                # empty value is the seed's, so the next seed may fill it.
+                baseline[name] = getattr(entry, name)
         entry.seed_baseline = baseline
         entry.save(update_fields=["cacheability", *NEW_TEXT_FIELDS, "seed_baseline"])
 
