@@ -206,6 +206,19 @@ CACHEABILITY_LABELS = {HEURISTIC: "可启发式缓存", EXPLICIT: "需明确的�
 # are a request alone.
 NO_RESPONSE_CODES = frozenset({444, 499})
 
+# RFC 5842 §7.1: "The 208 (Already Reported) status code can be used inside a
+# DAV: propstat response element"; its example is a 207 whose body carries it.
+MULTISTATUS_ONLY = frozenset({208})
+# RFC 4918 §11.4: "if a command in a PROPPATCH method fails, then, at minimum,
+# the rest of the commands will also fail with 424" (inside the 207's body);
+# 424 may also be the status of the whole response.
+MULTISTATUS_ALSO = frozenset({424})
+
+# nginx logs these but sends 400 to the client (ngx_http_special_response.c:
+# NGX_HTTP_TO_HTTPS, NGX_HTTPS_CERT_ERROR, NGX_HTTPS_NO_CERT and
+# NGX_HTTP_REQUEST_HEADER_TOO_LARGE set err_status to NGX_HTTP_BAD_REQUEST).
+SENT_AS = {494: 400, 495: 400, 496: 400, 497: 400}
+
 # RFC 9110 §15.6.6: 505 answers a request whose major version the server does
 # not support, so that one request line may carry another version.
 FOREIGN_VERSION_CODES = frozenset({505})
@@ -467,6 +480,20 @@ def example_problems(code: int, text: str, required_header: str | None = None) -
             problems.append(f"{status} 之后不能再有响应：只有 1xx（101 除外）后面才跟着其他响应。")
             return problems
     last = statuses[-1]
+    if code in MULTISTATUS_ONLY:
+        if last != 207 or str(code).encode() not in responses[-1].body:
+            problems.append(
+                f"{code} 只出现在 207 Multi-Status 的内容里（RFC 5842 §7.1）；示例应是一条内容中带有 {code} 的 207 响应。"
+            )
+        return problems
+    if code in MULTISTATUS_ALSO and last == 207 and str(code).encode() in responses[-1].body:
+        return problems
+    if code in SENT_AS:
+        if last != SENT_AS[code]:
+            problems.append(
+                f"nginx 把 {code} 记在日志里，发给客户端的是 {SENT_AS[code]}；示例的最终响应应为 {SENT_AS[code]}。"
+            )
+        return problems
     if code == 101 or code >= 200:
         if last != code:
             problems.append(f"示例的最终响应是 {last}，与条目的状态码 {code} 不一致。")
@@ -504,10 +531,7 @@ GLOSSARY_FORBIDDEN: dict[str, tuple[str, tuple[str, ...]]] = {
     "实体": ("内容", ("实体标签",)),  # RFC 9110 still says "entity tag" (§8.8.3)
     "实体主体": ("内容", ()),
     # "负载" as payload; load (负载均衡, 服务器的负载) is another word.
-    "负载": (
-        "内容",
-        ("负载均衡", "高负载", "负载过", "负载较", "负载很", "负载高", "的负载", "系统负载", "服务器负载"),
-    ),
+    "负载": ("内容", ("负载均衡", "高负载", "负载高", "的负载", "系统负载", "服务器负载")),
     "表述": ("表示", ()),
     "表现形式": ("表示", ()),
     "标头": ("头字段", ()),
@@ -536,8 +560,10 @@ TAIWAN_USAGE: dict[str, tuple[str, tuple[str, ...]]] = {
     "伺服器": ("服务器", ()),
     "讯息": ("消息", ()),
     "网路": ("网络", ()),
-    # "资料" as data; written material (参考资料, 中文资料) is mainland usage.
-    "资料": ("数据", ("参考资料", "中文资料", "英文资料", "相关资料", "资料来源")),
+    # "资料" meaning data; written material (参考资料) is ordinary mainland usage.
+    "资料库": ("数据库", ()),
+    "资料包": ("数据包", ()),
+    "资料传输": ("数据传输", ()),
     "预设": ("默认", ()),
     "档案": ("文件", ()),
     "物件": ("对象", ()),
@@ -576,12 +602,15 @@ _NOT_PROSE = [
     re.compile(r"\b(?:https?|ftp|mailto):[\x21-\x7e]+"),
     re.compile(r"^[ \t]*(?:[A-Za-z][A-Za-z0-9-]*: \S.*|HTTP/\S+ \d{3}.*|[A-Z]+ /\S* HTTP/\S+)$", re.M),
 ]
+# A quoted English name (“(Unused)”) is not a Chinese sentence.
+_QUOTED_ASCII = re.compile(r"(?<=“)[\x20-\x7e]+(?=”)")
 _QUOTED = re.compile(r"“[^“”\n]*”|「[^「」\n]*」")
 _PAREN_PAIR = re.compile(r"\(([^()\n]*)\)")
 
 
 def _prose(text: str) -> str:
     """The text with everything that is not Chinese prose blanked out (same length)."""
+    text = _QUOTED_ASCII.sub(lambda m: "_" * len(m.group(0)), text)
     for pattern in _NOT_PROSE:
         text = pattern.sub(
             lambda m: "_" * len(m.group(0)) if m.group(0)[:1] != "]" else "]" + "_" * (len(m.group(0)) - 1),
