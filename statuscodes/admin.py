@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import admin_views
+from .admin_content import ContentFindingsMixin
 from .admin_views import touch_entry
 from .forms import AnnotationAdminForm, StatusCodeAdminForm, conflict_message
 from .models import CLASS_NAMES, Annotation, StaleVersionError, StatusCode
@@ -106,7 +107,7 @@ def markdown_preview_attrs():
 
 
 @admin.register(StatusCode)
-class StatusCodeAdmin(SimpleHistoryAdmin):
+class StatusCodeAdmin(ContentFindingsMixin, SimpleHistoryAdmin):
     form = StatusCodeAdminForm
     object_history_list_template = HISTORY_LIST_TEMPLATE
     inlines = [AnnotationInline]

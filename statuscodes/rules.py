@@ -915,7 +915,7 @@ def check_tables(tables, label: str = "对比表") -> list[Finding]:
             findings.extend(check_text(label, path or "cell", value, cloudflare="Cloudflare" in value))
         elif isinstance(value, dict):
             for key, item in value.items():
-                walk(item, f"{path}[{key}]")
+                walk(item, f"{path}[{key}]" if path else str(key))
         elif isinstance(value, (list, tuple)):
             for index, item in enumerate(value):
                 walk(item, f"{path}[{index}]")
@@ -929,12 +929,18 @@ def check_tables(tables, label: str = "对比表") -> list[Finding]:
 
 
 def check_comparisons() -> list[Finding]:
-    """Findings for statuscodes/comparisons.py, if the tables live there."""
+    """Findings for the comparison tables in statuscodes/comparisons.py, table by table."""
     try:
         from . import comparisons
     except ImportError:
         return []
-    tables = getattr(comparisons, "COMPARISONS", None)
-    if tables is None:
-        tables = {name: value for name, value in vars(comparisons).items() if name.isupper()}
-    return check_tables(tables)
+    findings: list[Finding] = []
+    for table in getattr(comparisons, "COMPARISONS", ()):
+        key = getattr(table, "key", "")
+        texts = {
+            name: value
+            for name, value in vars(table).items()
+            if name not in ("key", "codes", "codes_as_rows")
+        }
+        findings += check_tables(texts, label=f"对比表 {key}".strip())
+    return findings

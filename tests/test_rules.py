@@ -592,8 +592,42 @@ def test_every_comparison_cell_is_checked():
         },
     }
     found = rules.check_tables(tables)
-    assert {f.field for f in found} == {"[401-403][rows][0][1]", "[401-403][rows][1][2]"}
+    assert {f.field for f in found} == {"401-403[rows][0][1]", "401-403[rows][1][2]"}
     assert rules.check_tables({"t": [["头字段", "`Retry-After: 120`"]]}) == []
+
+
+def test_comparison_tables_are_checked_table_by_table(monkeypatch):
+    """check_comparisons reads statuscodes.comparisons.COMPARISONS: tables with a key, rows of cells."""
+    import types
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Row:
+        label: str
+        cells: tuple
+
+    @dataclass(frozen=True)
+    class Table:
+        key: str
+        title: str
+        codes: tuple
+        rows: tuple
+
+    tables = (
+        Table(
+            "429-503",
+            "容易混淆：429 与 503",
+            (429, 503),
+            (Row("重试", ("按 Retry-After 稍后再试", "稍后再试,可带 Retry-After")),),
+        ),
+    )
+    import statuscodes
+
+    fake = types.SimpleNamespace(COMPARISONS=tables)
+    monkeypatch.setitem(sys.modules, "statuscodes.comparisons", fake)
+    monkeypatch.setattr(statuscodes, "comparisons", fake, raising=False)
+    [finding] = rules.check_comparisons()
+    assert (finding.code, finding.field) == ("对比表 429-503", "rows[0].cells[1]")
 
 
 # -- Fixture records and the command --------------------------------------------
