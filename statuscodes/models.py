@@ -51,6 +51,11 @@ CURATED_FIELDS = (
 )
 
 
+# Where the rule each cacheability answer follows is written down.
+HEURISTIC_SOURCES = {451: "RFC 7725 §3"}
+NEVER_STORED_SOURCES = {428: "RFC 6585 §3", 429: "RFC 6585 §4", 431: "RFC 6585 §5", 511: "RFC 6585 §6"}
+
+
 class StaleVersionError(Exception):
     """Another editor saved the entry after this copy was read."""
 
@@ -251,6 +256,31 @@ class StatusCode(models.Model):
     @property
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def cacheability_explanation(self):
+        """The fact box's answer to "may a cache store this?", with the rule's source."""
+        if self.cacheability == self.Cacheability.HEURISTIC:
+            source = HEURISTIC_SOURCES.get(
+                self.code, "RFC 9110 §15.1" if self.code in rules.HEURISTICALLY_CACHEABLE else ""
+            )
+            if source:
+                return _("可以：没有明确缓存指令时，缓存也可按启发式规则存储（%(source)s）") % {
+                    "source": source
+                }
+            return _("可以：没有明确缓存指令时，缓存也可按启发式规则存储")
+        if self.cacheability == self.Cacheability.NEVER:
+            if self.code < 200:
+                return _("不得存储：1xx 不是最终响应，缓存只能存储最终响应（RFC 9111 §3）")
+            if self.code in NEVER_STORED_SOURCES:
+                return _("不得存储：%(source)s 明文规定缓存不得存储这种响应") % {
+                    "source": NEVER_STORED_SOURCES[self.code]
+                }
+            return _("不得存储")
+        return _(
+            "只有带明确的新鲜度信息（如 Cache-Control: max-age、Expires）"
+            "或明确允许缓存（如 Cache-Control: public）时才能缓存（RFC 9111 §3）"
+        )
 
     @property
     def misnomer_list(self):

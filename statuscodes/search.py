@@ -221,7 +221,7 @@ def _make_entry(row, annotations):
     candidates = tuple((source, kind, text, fold(text)) for source, kind, text in texts)
     folded = (
         fold(FIELD_SEPARATOR.join((row["name_zh"], row["phrase"]))),
-        fold(FIELD_SEPARATOR.join((*aliases, row["vendor"]))),
+        fold(FIELD_SEPARATOR.join((*aliases, row["vendor"], row["misnomers"], row["search_terms"]))),
         fold(FIELD_SEPARATOR.join((row["summary"], row["description"]))),
         FIELD_SEPARATOR.join(candidate[3] for candidate in candidates if candidate[0] == ANNOTATION),
     )
@@ -267,6 +267,8 @@ def build_index():
             "summary",
             "description",
             "aliases",
+            "misnomers",
+            "search_terms",
             "vendor",
             "lifecycle",
             "updated_at",

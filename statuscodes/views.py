@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from .comparisons import comparison_for
 from .filters import StatusCodeFilter
 from .models import CLASS_NAMES, CODE_MAX, CODE_MIN, StatusCode
 from .sitemaps import CatalogueSitemap
@@ -43,17 +44,6 @@ CLASS_INTROS = {
     5: gettext_lazy(
         "请求看起来有效，但服务器（或它背后的上游）没能完成它。问题在服务器一侧，稍后重试可能成功。"
     ),
-}
-
-# Codes people confuse, and the comparison table (a template under
-# statuscodes/comparisons/) shown on each of their pages.
-COMPARISONS = {
-    "redirects": (301, 302, 303, 307, 308),
-    "401-403": (401, 403),
-    "400-422": (400, 422),
-    "404-410": (404, 410),
-    "502-504": (502, 504),
-    "429-503": (429, 503),
 }
 
 RFC9110_SECTION_15 = "https://www.rfc-editor.org/rfc/rfc9110#section-15"
@@ -244,13 +234,19 @@ class StatusCodeDetailView(TemplateView):
 
     @staticmethod
     def comparison(entry, by_code):
-        for name, codes in COMPARISONS.items():
-            if entry.code in codes:
-                return {
-                    "template": f"statuscodes/comparisons/{name}.html",
-                    "entries": {code: by_code.get(code) for code in codes},
-                }
-        return None
+        """The table of codes people confuse with this one (statuscodes/comparisons.py), if any."""
+        table = comparison_for(entry.code)
+        if table is None:
+            return None
+        # One (code, entry, cells) per code; the cells are that code's column.
+        by_column = zip(*(row.cells for row in table.rows), strict=True)
+        return {
+            "table": table,
+            "entries": {code: by_code.get(code) for code in table.codes},
+            "by_code": [
+                (code, by_code.get(code), cells) for code, cells in zip(table.codes, by_column, strict=True)
+            ],
+        }
 
     def unassigned(self, request, number, entries):
         fallback = number // 100 * 100
@@ -289,7 +285,10 @@ def entry_record(request, entry):
         "reference": entry.reference,
         "reference_url": entry.reference_url,
         "aliases": entry.alias_list,
-        "cacheable": entry.cacheable,
+        "misnomers": entry.misnomer_list,
+        "search_terms": entry.search_term_list,
+        "cacheability": entry.cacheability,
+        "cacheability_label": entry.get_cacheability_display(),
         "body_allowed": entry.body_allowed,
         "typical_headers": entry.header_list,
         "retry": entry.retry,
@@ -301,7 +300,7 @@ def entry_record(request, entry):
         "source_text": entry.source_text,
         "source_duplicate_text": entry.source_duplicate_text,
         "source_line": entry.source_line,
-        "review_note": entry.review_note if entry.needs_review else "",
+        "correction_note": entry.correction_note,
         "reviewed_at": entry.reviewed_at.isoformat() if entry.reviewed_at else None,
         "updated_at": entry.updated_at.isoformat(),
         "url": absolute_url(request, entry.get_absolute_url()),

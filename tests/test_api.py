@@ -14,16 +14,22 @@ pytestmark = pytest.mark.django_db
 
 ENTRY_FIELDS = {
     "code", "phrase", "name_zh", "summary", "description", "class", "class_name", "lifecycle",
-    "lifecycle_label", "vendor", "reference", "reference_url", "aliases", "cacheable", "body_allowed",
-    "typical_headers", "retry", "retry_label", "browser_follows", "related_codes", "example", "source",
-    "source_text", "source_duplicate_text", "source_line", "review_note", "reviewed_at", "updated_at", "url",
+    "lifecycle_label", "vendor", "reference", "reference_url", "aliases", "misnomers", "search_terms",
+    "cacheability", "cacheability_label", "body_allowed", "typical_headers", "retry", "retry_label",
+    "browser_follows", "related_codes", "example", "source", "source_text", "source_duplicate_text",
+    "source_line", "correction_note", "reviewed_at", "updated_at", "url",
 }  # fmt: skip
 
 
 @pytest.fixture
 def entries(make_entry, make_annotation):
     ok = make_entry(
-        code=200, phrase="OK", name_zh="成功", typical_headers="Content-Type, ETag", cacheable=True
+        code=200,
+        phrase="OK",
+        name_zh="成功",
+        typical_headers="Content-Type, ETag",
+        cacheability=StatusCode.Cacheability.HEURISTIC,
+        search_terms="请求成功\n 接口正常 ",
     )
     gone = make_entry(
         code=410,
@@ -33,6 +39,11 @@ def entries(make_entry, make_annotation):
         reference="RFC 9110 §15.5.11",
         reference_url="https://www.rfc-editor.org/rfc/rfc9110#section-15.5.11",
         aliases="Gone Forever",
+        misnomers="Page Removed",
+        source_text="文档原文。",
+        correction_note="原文按 RFC 2616 描述。",
+        needs_review=True,
+        review_note="请核实：编辑的待办，不属于公开数据。",
     )
     make_entry(code=404, phrase="Not Found", name_zh="未找到")
     make_entry(
@@ -68,9 +79,23 @@ def test_api_list_record_values(client, entries):
     assert gone["reference_url"] == "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.11"
     assert gone["url"] == "http://testserver/410/"
     assert records[200]["typical_headers"] == ["Content-Type", "ETag"]
-    assert records[200]["cacheable"] is True
+    assert (records[200]["cacheability"], records[200]["cacheability_label"]) == ("heuristic", "可启发式缓存")
+    assert (records[404]["cacheability"], records[404]["cacheability_label"]) == (
+        "explicit",
+        "需明确的新鲜度信息",
+    )
+    assert records[200]["search_terms"] == ["请求成功", "接口正常"]
+    assert records[200]["body_allowed"] is True
+    assert gone["misnomers"] == ["Page Removed"]
+    assert gone["correction_note"] == "原文按 RFC 2616 描述。"
     assert records[420]["lifecycle"] == "unofficial" and records[420]["vendor"] == "Twitter"
     assert records[420]["lifecycle_label"] == "非官方"
+
+
+def test_api_never_publishes_editors_working_notes(client, entries):
+    for path in ("/api/codes/", "/api/codes/410/"):
+        body = client.get(path).content.decode()
+        assert "请核实" not in body and "review_note" not in body
 
 
 def test_api_list_keeps_chinese_readable(client, entries):
@@ -143,6 +168,8 @@ def test_dataset_page_documents_every_field_and_links_the_download(client, entri
         "codes",
     }:
         assert f"<code>{field}</code>" in html, field
+    for retired in ("cacheable", "review_note"):
+        assert f"<code>{retired}</code>" not in html
     assert 'href="/api/codes/?download=1" download="http-status-codes-zh.json"' in html
     assert "Access-Control-Allow-Origin: *" in html
     assert "全部 4 个状态码" in html

@@ -76,7 +76,21 @@ def test_421_explains_misdirected_request_and_keeps_the_old_text_as_provenance(c
     provenance = page_text(client.get("/421/")).split("出处与审核")[1]
     assert "文档原文" in provenance
     assert "从当前客户端所在的IP地址到服务器的连接数超过了服务器许可的最大范围。" in provenance
-    assert "编辑说明" in provenance
+    assert "编辑说明" not in provenance
+
+
+EDITORS_TODOS = ("请审核", "请核实", "请编辑修正", "待确认", "TODO")
+
+
+def test_no_public_page_shows_an_editors_note_and_every_fact_box_answers_cacheability(client, seeded):
+    for entry in StatusCode.objects.published():
+        text = "".join(page_text(client.get(f"/{entry.code}/")).split())
+        assert not [todo for todo in EDITORS_TODOS if todo in text], entry.code
+        if entry.review_note.strip():
+            assert "".join(entry.review_note.split()) not in text, entry.code
+        assert "可缓存性" + "".join(str(entry.cacheability_explanation).split()) in text, entry.code
+        if entry.code < 200:
+            assert "不得存储：1xx不是最终响应" in text, entry.code
 
 
 def test_every_published_code_page_renders_within_the_query_budget(

@@ -26,8 +26,22 @@ def text_of(response):
 def catalogue(make_entry, make_annotation):
     """A small catalogue with one entry of each interesting shape."""
     entries = {
-        100: make_entry(code=100, phrase="Continue", name_zh="继续", summary="继续发送请求体。"),
-        200: make_entry(code=200, phrase="OK", name_zh="成功", summary="请求成功。", cacheable=True),
+        100: make_entry(
+            code=100,
+            phrase="Continue",
+            name_zh="继续",
+            summary="继续发送请求内容。",
+            cacheability=StatusCode.Cacheability.NEVER,
+            body_allowed=False,
+        ),
+        200: make_entry(
+            code=200,
+            phrase="OK",
+            name_zh="成功",
+            summary="请求成功。",
+            cacheability=StatusCode.Cacheability.HEURISTIC,
+            search_terms="一切正常\n接口通了",
+        ),
         301: make_entry(
             code=301,
             phrase="Moved Permanently",
@@ -66,8 +80,19 @@ def catalogue(make_entry, make_annotation):
             source=StatusCode.Source.DOCUMENT,
             source_text="从当前客户端所在的IP地址到服务器的连接数超过了服务器许可的最大范围。",
             source_line=75,
+            aliases="Misdirected",
+            misnomers="Too Many Connections",
+            correction_note="原文写的是旧草案中“连接数过多”的含义；RFC 9110 §15.5.20 的 421 指请求发错了服务器。",
             needs_review=True,
-            review_note="文档把 421 写成了连接数过多，那是旧草案的含义。",
+            review_note="请编辑修正：文档把 421 写成了连接数过多，那是旧草案的含义。",
+        ),
+        429: make_entry(
+            code=429,
+            phrase="Too Many Requests",
+            name_zh="请求过多",
+            summary="限流。",
+            reference="RFC 6585 §4",
+            cacheability=StatusCode.Cacheability.NEVER,
         ),
         503: make_entry(code=503, phrase="Service Unavailable", name_zh="服务不可用", summary="暂时不可用。"),
         599: make_entry(code=599, phrase="Hidden", name_zh="未发布", summary="草稿。", is_published=False),
@@ -191,7 +216,8 @@ def test_detail_shows_the_entry(client, catalogue):
     assert "3xx 重定向" in text and "标准" in text
     assert "资源已永久移到新地址。" in text
     assert "浏览器自动跟随 是" in text
-    assert "常见响应头 Location Cache-Control" in text
+    assert "常见响应头字段 Location Cache-Control" in text
+    assert "允许响应内容 是" in text
     assert "HTTP/1.1 301 Moved Permanently\nLocation: https://example.com/new" in html
 
 
@@ -234,12 +260,48 @@ def test_detail_escapes_editor_text(client, make_entry):
     assert "<b>" not in html
 
 
-def test_detail_shows_source_text_and_review_note_where_they_differ(client, catalogue):
+def test_detail_shows_source_text_and_the_correction_but_never_the_review_note(client, catalogue):
     text = text_of(client.get("/421/"))
     assert "文档原文" in text
     assert "源文档第 75 行" in text
     assert "从当前客户端所在的IP地址到服务器的连接数超过了服务器许可的最大范围。" in text
-    assert "编辑说明 文档把 421 写成了连接数过多，那是旧草案的含义。" in text
+    assert (
+        "更正说明 原文写的是旧草案中“连接数过多”的含义；RFC 9110 §15.5.20 的 421 指请求发错了服务器。" in text
+    )
+    assert text.index("文档原文") < text.index("更正说明")
+    assert "请编辑修正" not in text and "编辑说明" not in text
+
+
+def test_detail_lists_misnomers_apart_from_aliases(client, catalogue):
+    text = text_of(client.get("/421/"))
+    aliases = text.split("旧名与别名：")[1].split("常见误称")[0]
+    assert "Misdirected" in aliases and "Too Many Connections" not in aliases
+    assert (
+        "常见误称： Too Many Connections 。这个名称是同一数字的其他用法或错误叫法，并非 421 的含义。" in text
+    )
+
+
+def test_detail_does_not_show_search_terms(client, catalogue):
+    text = text_of(client.get("/200/"))
+    assert "一切正常" not in text and "接口通了" not in text
+    assert "常见误称" not in text
+
+
+@pytest.mark.parametrize(
+    ("code", "answer"),
+    [
+        (200, "可缓存性 可以：没有明确缓存指令时，缓存也可按启发式规则存储（RFC 9110 §15.1）"),
+        (404, "可缓存性 只有带明确的新鲜度信息（如 Cache-Control: max-age、Expires）或明确允许缓存"),
+        (100, "可缓存性 不得存储：1xx 不是最终响应，缓存只能存储最终响应（RFC 9111 §3）"),
+        (429, "可缓存性 不得存储：RFC 6585 §4 明文规定缓存不得存储这种响应"),
+    ],
+)
+def test_detail_fact_box_gives_one_of_three_honest_cacheability_answers(client, catalogue, code, answer):
+    assert answer in text_of(client.get(f"/{code}/"))
+
+
+def test_detail_fact_box_says_when_there_is_no_content(client, catalogue):
+    assert "允许响应内容 否：响应在头部之后立即结束" in text_of(client.get("/100/"))
 
 
 def test_detail_hides_source_section_when_text_is_the_description(client, make_entry):
@@ -270,7 +332,7 @@ def test_detail_first_and_last_codes_have_one_neighbour(client, catalogue):
     first = client.get("/100/").content.decode()
     assert 'rel="prev"' not in first and 'href="/200/" rel="next"' in first
     last = client.get("/503/").content.decode()
-    assert 'rel="next"' not in last and 'href="/421/" rel="prev"' in last
+    assert 'rel="next"' not in last and 'href="/429/" rel="prev"' in last
 
 
 @pytest.mark.parametrize(
@@ -291,10 +353,31 @@ def test_detail_redirect_table_says_permanent_and_method_preserved(client, catal
     html = client.get("/308/").content.decode()
     table = html.split('id="comparison"')[1].split("</table>")[0]
     rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
-    row_308 = next(row for row in rows if ">308<" in row)
-    assert "永久" in row_308 and "<td>是</td>" in row_308
-    row_302 = next(row for row in rows if ">302<" in row)
-    assert "临时" in row_302 and "否" in row_302
+    cells = {
+        int(re.search(r">(\d{3})<", row)[1]): re.findall(r"<td>(.*?)</td>", row, re.S) for row in rows[1:]
+    }
+    assert list(cells) == [301, 302, 303, 307, 308]
+    assert cells[308][:2] == ["永久", "不能：308 就是为保留请求方法的永久重定向而设（RFC 9110 §15.4）"]
+    assert cells[307][1].startswith("不能：自动跟随时不得改变请求方法")
+    # 301 and 302 allow the change to GET for historical reasons; they do not require it.
+    assert cells[302][:2] == ["临时", "可以：出于历史原因，用户代理可以把 POST 改为 GET（RFC 9110 §15.4.3）"]
+    assert "总是" not in cells[303][1] and "GET 或 HEAD" in cells[303][1]
+    assert 'class="is-current"' in next(
+        row for row in re.findall(r"<tr[^>]*>.*?</tr>", table, re.S) if ">308<" in row
+    )
+
+
+def test_detail_two_code_table_has_one_column_per_code_and_marks_the_current_one(client, catalogue):
+    html = client.get("/503/").content.decode()
+    table = html.split('id="comparison"')[1].split("</table>")[0]
+    head = table.split("</thead>")[0]
+    assert re.findall(r'href="/(\d+)/"', head) == ["429"]
+    assert (
+        '<strong aria-current="page"><span class="code-num c5">503</span> <span class="comparison__name">服务不可用</span></strong>'
+        in head
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table))
+    assert "可缓存性 不得存储（RFC 6585 §4） 需明确的新鲜度信息" in text
 
 
 def test_detail_without_comparison_has_no_table(client, catalogue):
@@ -427,3 +510,10 @@ def test_page_last_modified_is_the_newest_shown_change(client, catalogue, make_a
     note = make_annotation(catalogue[404], body="最新的注解。")
     response = client.get("/404/")
     assert response["Last-Modified"] == http_date(note.updated_at.timestamp())
+
+
+@pytest.mark.parametrize(("q", "code"), [("Too Many Connections", 421), ("接口通了", 200)])
+def test_search_finds_misnomers_and_search_terms(client, catalogue, q, code):
+    html = client.get(reverse("statuscodes:search"), {"q": q}).content.decode()
+    results = html.split('class="code-list search-results"', 1)[1]
+    assert re.findall(r'<span class="code-num c\d">(\d+)</span>', results) == [str(code)]
