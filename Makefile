@@ -13,12 +13,13 @@ PYTHON_FOR_VENV := $(shell \
 		"$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo "$$p"; break; }; \
 	done)
 
-.PHONY: setup run test serve bench soak lint fixture seed check clean help
+.PHONY: setup run test serve bench soak lint fixture seed check content clean help
 
 help:
 	@echo "make run    安装依赖、迁移、导入种子数据，并在 http://127.0.0.1:$(PORT)/ 提供站点"
 	@echo "make test   运行全部测试"
 	@echo "make serve  以生产配置（gunicorn + whitenoise）运行"
+	@echo "make content 按内容规范（docs/CONTENT.md）检查每个条目"
 	@echo "make bench  负载基准测试，结果写入 docs/PERFORMANCE.md"
 	@echo "make soak   64 个连接持续 30 秒的混合负载，结果写入 docs/RELIABILITY.md"
 
@@ -77,6 +78,10 @@ fixture: $(STAMP)
 
 check: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py build_statuscodes_fixture --check
+
+# Every entry against docs/CONTENT.md's rules; any finding fails (CI runs it too).
+content: $(STAMP)
+	DJANGO_DEBUG=1 $(PY) manage.py check_content
 
 clean:
 	rm -rf $(VENV) staticfiles var .pytest_cache
