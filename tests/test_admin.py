@@ -42,16 +42,20 @@ def form_data(entry, **overrides):
         "reference": entry.reference,
         "reference_url": entry.reference_url,
         "aliases": entry.aliases,
+        "misnomers": entry.misnomers,
+        "search_terms": entry.search_terms,
+        "cacheability": entry.cacheability,
         "typical_headers": entry.typical_headers,
         "retry": entry.retry,
         "browser_follows": {None: "unknown", True: "true", False: "false"}[entry.browser_follows],
         "example": entry.example,
         "related_codes": entry.related_codes,
+        "correction_note": entry.correction_note,
         "review_note": entry.review_note,
         "loaded_version": entry.version,
         "change_reason": "测试修改",
     }
-    for name in ("cacheable", "body_allowed", "needs_review", "is_published"):
+    for name in ("body_allowed", "needs_review", "is_published"):
         if getattr(entry, name):
             data[name] = "on"
     annotations = list(entry.annotations.all())
@@ -677,21 +681,22 @@ EDITED_VALUES = {
     "reference": "RFC 2774 §7（编辑）",
     "reference_url": "https://www.rfc-editor.org/rfc/rfc2774",
     "aliases": "编辑别名",
+    "misnomers": "编辑误称",
+    "search_terms": "编辑说法一\n编辑说法二",
+    "cacheability": "never",
     "typical_headers": "X-Edited",
     "retry": "no",
     "browser_follows": True,
     "example": "HTTP/1.1 510 Not Extended\n\n编辑示例",
     "related_codes": "500",
+    "correction_note": "编辑写的更正说明。",
     "review_note": "编辑写的审核说明。",
 }
 
 
 def test_reseeding_leaves_every_admin_edit_in_place(editor_client, seeded, tmp_path):
     entry = StatusCode.objects.get(pk=510)
-    flipped = {
-        name: not getattr(entry, name)
-        for name in ("cacheable", "body_allowed", "needs_review", "is_published")
-    }
+    flipped = {name: not getattr(entry, name) for name in ("body_allowed", "needs_review", "is_published")}
     edited = {**EDITED_VALUES, **flipped}
     data = form_data(entry, change_reason="编辑每一个字段")
     data.update({name: value for name, value in EDITED_VALUES.items() if name != "browser_follows"})
