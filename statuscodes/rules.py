@@ -392,13 +392,13 @@ def _read_response(problems, label, request, head, body) -> ExampleMessage | Non
         for name, value in request.headers.items()
         if name not in ("content-length", "transfer-encoding")
     ]
-    client.send(h11.Request(method=request.method, target=_target(request), headers=sent))
-    client.send(h11.EndOfMessage())
-    client.receive_data(_wire(head, body))
     response = None
     received = b""
     event = None
     try:
+        client.send(h11.Request(method=request.method, target=_target(request), headers=sent))
+        client.send(h11.EndOfMessage())
+        client.receive_data(_wire(head, body))
         while True:
             event = client.next_event()
             if isinstance(event, h11.InformationalResponse):
@@ -414,7 +414,7 @@ def _read_response(problems, label, request, head, body) -> ExampleMessage | Non
                     client.receive_data(b"")  # read until close: the example ends here
                     continue
                 break
-    except h11.RemoteProtocolError as error:
+    except h11.ProtocolError as error:
         problems.append(f"{label}无法解析（h11：{error}）。")
         return None
     if response is None:
