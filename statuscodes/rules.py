@@ -149,8 +149,8 @@ RETRY_RULES: dict[int, tuple[frozenset[str], str]] = {
     # RFC 9110 §15.5.20: the client "MAY retry the request, whether or not the request method
     # is idempotent, over a different connection".
     421: (frozenset({"yes"}), "RFC 9110 §15.5.20"),
-    # RFC 8470 §5.2: clients that sent the request in early data "MUST automatically retry
-    # the request"; "Such retries MUST NOT be sent in early data."
+    # RFC 8470 §5.2: user agents that sent the request in early data "are expected to retry";
+    # one "SHOULD retry automatically, but any retries MUST NOT be sent in early data".
     425: (frozenset({"yes"}), "RFC 8470 §5.2"),
     # RFC 9110 §15.5.22: the server "might be willing to do so after the client upgrades to a
     # different protocol".
