@@ -60,7 +60,9 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
 RELEASE = os.environ.get("SITE_RELEASE", "2026.11.1")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, django-axes and django-otp with Chinese names and the editor's order
+    # (statuscodes/admin_site.py).
+    "statuscodes.admin_site.EditorialAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,10 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
-    "axes",
+    "statuscodes.admin_site.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "statuscodes.admin_site.OTPTOTPConfig",
+    "statuscodes.admin_site.OTPStaticConfig",
     "statuscodes",
 ]
 

@@ -153,8 +153,11 @@ class ChineseOTPAuthenticationForm(OTPAdminAuthenticationForm):
 
 
 def require_otp(site):
-    """Make ``site`` demand a verified OTP device, keeping its name, URLs and registry."""
-    site.__class__ = OTPAdminSite
+    """Make ``site`` demand a verified OTP device, keeping its name, URLs, registry and app order."""
+    if not isinstance(site, OTPAdminSite):
+        # site.__class__, not type(site): admin.site is a lazy proxy for the real site.
+        base = site.__class__
+        site.__class__ = type(f"OTP{base.__name__}", (OTPAdminSite, base), {})
     site.login_form = ChineseOTPAuthenticationForm
     # Our admin/login.html adds the verification-code field to Django's own login page.
     site.login_template = "admin/login.html"

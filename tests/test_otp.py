@@ -146,12 +146,13 @@ def test_otp_session_without_verification_is_treated_as_logged_out(client, otp_a
 
 
 def test_otp_off_by_default_keeps_the_plain_login(client, editor):
-    assert admin.site.__class__.__name__ == "AdminSite"
+    assert admin.site.__class__.__name__ == "EditorialAdminSite"
     assert log_in(client).status_code == HTTPStatus.FOUND
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [("1", "OTPAdminSite"), ("0", "AdminSite"), ("", "AdminSite")]
+    ("value", "expected"),
+    [("1", "OTPEditorialAdminSite"), ("0", "EditorialAdminSite"), ("", "EditorialAdminSite")],
 )
 def test_otp_switch_follows_the_environment(value, expected):
     environment = fresh_environment(DJANGO_ADMIN_REQUIRE_OTP=value)
