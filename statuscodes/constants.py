@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 TABLE_DIR = ("fixtures", "source", "constants")
 MAX_CONSTANT_LENGTH = 120
@@ -75,6 +76,31 @@ class Constant:
     def current(self):
         """Whether a new program should use this name."""
         return not (self.renamed or self.deprecated or self.removed or self.alias_of)
+
+    @property
+    def remarks(self):
+        """Short notes in Chinese: when the name appeared, was renamed, deprecated or removed."""
+        notes = []
+        if self.since:
+            notes.append(_("%(version)s 起提供") % {"version": self.since})
+        if self.renamed:
+            notes.append(
+                _("%(version)s 起改名为 %(name)s，旧名仍可用")
+                % {"version": self.renamed, "name": self.replaced_by}
+            )
+        if self.deprecated is True:
+            notes.append(_("已弃用"))
+        elif self.deprecated:
+            notes.append(_("%(version)s 起弃用") % {"version": self.deprecated})
+        if self.replaced_by and not self.renamed:
+            notes.append(_("改用 %(name)s") % {"name": self.replaced_by})
+        if self.removed:
+            notes.append(_("%(version)s 已移除") % {"version": self.removed})
+        if self.alias_of:
+            notes.append(_("与 %(name)s 相同，为兼容保留") % {"name": self.alias_of})
+        if self.note:
+            notes.append(self.note)
+        return notes
 
     def as_dict(self):
         record = {"name": self.name, "code_text": self.written, "url": self.url}
