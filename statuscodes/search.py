@@ -60,6 +60,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import cache as catalogue_cache
+from .constants import code_for_constant
 from .filters import StatusCodeFilter
 from .http import public_page
 from .models import CLASS_NAMES, CODE_MAX, CODE_MIN, Annotation, StatusCode
@@ -631,6 +632,8 @@ def search_view(request):
     raw = request.GET.get("q", "")
     if len(raw) > MAX_QUERY_LENGTH:
         return _too_long(request, raw)
+    if (constant_code := code_for_constant(raw)) is not None:  # a pasted constant: HTTPStatus.NOT_FOUND
+        return _see_other(reverse("statuscodes:detail", kwargs={"code": constant_code}))
     query = parse(raw)
     if query.kind == "code" and not query.rest:
         # Valid but unassigned codes (436) go to their page too, which explains that.

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from . import constants
 from .comparisons import comparison_for
 from .filters import StatusCodeFilter
 from .models import CLASS_NAMES, CODE_MAX, CODE_MIN, StatusCode
@@ -195,6 +196,7 @@ class StatusCodeDetailView(TemplateView):
             comparison=self.comparison(entry, by_code),
             canonical_url=absolute_url(request, entry.get_absolute_url()),
             json_url=reverse("statuscodes:api_detail", kwargs={"code": entry.code}),
+            constants=constants.for_code(entry.code),
         )
         response = self.render_to_response(context)
         annotation_part = ",".join(f"{note.pk}:{note.updated_at.timestamp()}" for note in annotations)
@@ -352,6 +354,7 @@ def api_detail(request, code):
         {"kind": note.kind, "kind_label": note.get_kind_display(), "html": note.body_html}
         for note in annotations
     ]
+    record["constants"] = constants.record_for_code(entry.code)
     response = json_response(record)
     response.validator = (
         newest(entry.updated_at, *(note.updated_at for note in annotations)),

@@ -126,7 +126,7 @@ def test_api_detail_serves_one_entry_with_published_annotations(client, entries)
     assert response.status_code == HTTPStatus.OK
     assert response["Access-Control-Allow-Origin"] == "*"
     data = response.json()
-    assert set(data) == ENTRY_FIELDS | {"annotations"}
+    assert set(data) == ENTRY_FIELDS | {"annotations", "constants"}
     assert data["annotations"] == [
         {"kind": "note", "kind_label": "说明", "html": "<p><strong>永久</strong>删除。</p>\n"}
     ]
@@ -161,6 +161,7 @@ def test_dataset_page_documents_every_field_and_links_the_download(client, entri
     html = response.content.decode()
     for field in ENTRY_FIELDS | {
         "annotations",
+        "constants",
         "version",
         "last_modified",
         "count",
