@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.db import router, transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpResponseRedirect
 from django.urls import path, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,9 +17,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import admin_views
 from .admin_content import ContentFindingsMixin
-from .admin_views import touch_entry
-from .forms import AnnotationAdminForm, StatusCodeAdminForm, conflict_message
-from .models import CLASS_NAMES, Annotation, StaleVersionError, StatusCode
+from .admin_history import HistoryAdminMixin
+from .admin_locking import VersionCheckedAdminMixin, touch_entry
+from .forms import AnnotationAdminForm, StatusCodeAdminForm
+from .models import CLASS_NAMES, Annotation, StatusCode
 
 admin.site.site_header = _("HTTP 状态码参考 · 编辑后台")
 admin.site.site_title = _("HTTP 状态码参考 · 编辑后台")
@@ -33,7 +33,6 @@ SEARCH_TERM_LIMIT = 8
 
 ADMIN_MEDIA_CSS = {"all": ["admin_extra/admin.css"]}
 ADMIN_MEDIA_JS = ["admin_extra/markdown-preview.js"]
-HISTORY_LIST_TEMPLATE = "admin/statuscodes/object_history_list.html"
 
 
 def text_diff_html(old, new):
@@ -74,19 +73,30 @@ class StatusClassFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AnnotationInline(admin.StackedInline):
+class MarkdownPreviewMixin:
+    """A 预览 button under the annotation body (static/admin_extra/markdown-preview.js)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "body":
+            formfield.widget.attrs.update(
+                {
+                    "data-markdown-preview": reverse_lazy("admin:statuscodes_annotation_preview"),
+                    "data-preview-label": _("预览"),
+                    "data-preview-error": _("预览失败，请稍后再试。"),
+                    "rows": 6,
+                }
+            )
+        return formfield
+
+
+class AnnotationInline(MarkdownPreviewMixin, admin.StackedInline):
     model = Annotation
     extra = 0
     fields = [("kind", "order", "is_published"), "body", "rendered", "author"]
     readonly_fields = ["rendered", "author"]
     verbose_name = _("注解")
     verbose_name_plural = _("注解（Markdown，保存时净化；可用“顺序”调整先后）")
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "body":
-            formfield.widget.attrs.update(markdown_preview_attrs())
-        return formfield
 
     @admin.display(description=_("已保存的渲染结果"))
     def rendered(self, obj):
@@ -97,19 +107,9 @@ class AnnotationInline(admin.StackedInline):
         return format_html('<div class="markdown-rendered">{}</div>', mark_safe(obj.body_html))
 
 
-def markdown_preview_attrs():
-    return {
-        "data-markdown-preview": reverse_lazy("admin:statuscodes_annotation_preview"),
-        "data-preview-label": _("预览"),
-        "data-preview-error": _("预览失败，请稍后再试。"),
-        "rows": 6,
-    }
-
-
 @admin.register(StatusCode)
-class StatusCodeAdmin(ContentFindingsMixin, SimpleHistoryAdmin):
+class StatusCodeAdmin(ContentFindingsMixin, VersionCheckedAdminMixin, SimpleHistoryAdmin):
     form = StatusCodeAdminForm
-    object_history_list_template = HISTORY_LIST_TEMPLATE
     inlines = [AnnotationInline]
     list_display = [
         "code",
@@ -124,7 +124,18 @@ class StatusCodeAdmin(ContentFindingsMixin, SimpleHistoryAdmin):
     ]
     list_display_links = ["code", "name_zh"]
     list_filter = [StatusClassFilter, "lifecycle", "needs_review", "source", "is_published"]
-    search_fields = ["code", "phrase", "name_zh", "summary", "description", "aliases"]
+    # Text fields searched word by word; numbers search codes (get_search_results).
+    search_fields = [
+        "phrase",
+        "name_zh",
+        "summary",
+        "description",
+        "aliases",
+        "misnomers",
+        "search_terms",
+        "vendor",
+        "reference",
+    ]
     search_help_text = _("输入状态码（如 404，或 4 表示全部 4xx）或文字（英文短语、中文名称、说明）。")
     ordering = ["code"]
     list_per_page = 100
@@ -193,9 +204,7 @@ class StatusCodeAdmin(ContentFindingsMixin, SimpleHistoryAdmin):
         js = ADMIN_MEDIA_JS
 
     def get_queryset(self, request):
-        latest_history = StatusCode.history.filter(code=OuterRef("pk")).order_by(
-            "-history_date", "-history_id"
-        )
+        latest_history = StatusCode.history.filter(code=OuterRef("pk")).newest_first()
         return (
             super()
             .get_queryset(request)
@@ -221,23 +230,12 @@ class StatusCodeAdmin(ContentFindingsMixin, SimpleHistoryAdmin):
             queryset = queryset.filter(self._search_term_condition(term))
         return queryset, False
 
-    @staticmethod
-    def _search_term_condition(term):
+    def _search_term_condition(self, term):
         if term.isascii() and term.isdigit() and len(term) <= 3:
             width = 10 ** (3 - len(term))
             return Q(code__gte=int(term) * width, code__lt=(int(term) + 1) * width)
         text = Q()
-        for field in (
-            "phrase",
-            "name_zh",
-            "summary",
-            "description",
-            "aliases",
-            "misnomers",
-            "search_terms",
-            "vendor",
-            "reference",
-        ):
+        for field in self.search_fields:
             text |= Q(**{f"{field}__icontains": term[:100]})
         return text
 
@@ -268,29 +266,13 @@ class StatusCodeAdmin(ContentFindingsMixin, SimpleHistoryAdmin):
         who = obj.reviewed_by.get_username() if obj.reviewed_by else gettext("（已删除的用户）")
         return format_html("{} · {}", who, date_format(timezone.localtime(obj.reviewed_at), "Y-m-d H:i"))
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        attrs = {}
-        if getattr(request, "statuscode_conflict", False):
-            attrs["force_conflict"] = True
-        if obj is not None and self._is_revert(request):
-            # simple-history builds the revert form from the historical row,
-            # whose version is old and which never stored seed_baseline. The
-            # revert must be checked against the entry as it is now, and must
-            # not make the seed forget what it last wrote.
-            current = StatusCode.objects.filter(pk=obj.pk).values("version", "seed_baseline").first()
-            if current is not None:
-                obj.version = current["version"]
-                obj.seed_baseline = current["seed_baseline"]
-            attrs["default_change_reason"] = revert_reason(StatusCode, request)
-        if attrs:
-            form = type(form.__name__, (form,), attrs)
-        return form
-
-    @staticmethod
-    def _is_revert(request):
-        match = request.resolver_match
-        return match is not None and match.url_name == "statuscodes_statuscode_simple_history"
+    def prepare_revert(self, request, obj):
+        # History never stored seed_baseline: the revert must not make the
+        # seed forget what it last wrote.
+        super().prepare_revert(request, obj)
+        baseline = StatusCode.objects.filter(pk=obj.pk).values_list("seed_baseline", flat=True).first()
+        if baseline is not None:
+            obj.seed_baseline = baseline
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data["change_reason"]
@@ -307,31 +289,6 @@ class StatusCodeAdmin(ContentFindingsMixin, SimpleHistoryAdmin):
             if inline_form.instance.pk is None and inline_form.instance.author_id is None:
                 inline_form.instance.author = request.user
         formset.save()
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        return self._save_or_report_conflict(
-            request, object_id, super().changeform_view, object_id, form_url, extra_context
-        )
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        return self._save_or_report_conflict(
-            request, object_id, super().history_form_view, object_id, version_id, extra_context
-        )
-
-    def _save_or_report_conflict(self, request, object_id, view, *args):
-        """Run a saving view; if save() lost the race after the form was validated,
-        roll everything back (inlines included) and show the form again with the
-        conflict error and the editor's input."""
-        if request.method != "POST" or object_id is None:
-            return view(request, *args)
-        for _attempt in range(2):
-            try:
-                with transaction.atomic(using=router.db_for_write(self.model)):
-                    return view(request, *args)
-            except StaleVersionError:
-                request.statuscode_conflict = True
-        self.message_user(request, conflict_message(object_id), messages.ERROR)
-        return HttpResponseRedirect(request.get_full_path())
 
     @admin.action(
         description=_("标记为已审核"),
@@ -356,19 +313,9 @@ class StatusCodeAdmin(ContentFindingsMixin, SimpleHistoryAdmin):
         )
 
 
-def revert_reason(model, request):
-    """The suggested summary on a revert page: "恢复到 <date> 的版本"."""
-    record = model.history.filter(history_id=request.resolver_match.args[1]).first()
-    if record is None:
-        return ""
-    when = date_format(timezone.localtime(record.history_date), "Y-m-d H:i:s")
-    return gettext("恢复到 %(when)s 的版本") % {"when": when}
-
-
 @admin.register(Annotation)
-class AnnotationAdmin(SimpleHistoryAdmin):
+class AnnotationAdmin(MarkdownPreviewMixin, HistoryAdminMixin, SimpleHistoryAdmin):
     form = AnnotationAdminForm
-    object_history_list_template = HISTORY_LIST_TEMPLATE
     list_display = ["status_code", "kind", "short_body", "is_published", "order", "author", "updated_at"]
     list_filter = ["kind", "is_published"]
     list_select_related = ["status_code", "author"]
@@ -396,12 +343,6 @@ class AnnotationAdmin(SimpleHistoryAdmin):
         if obj is not None:
             fields.append("status_code")
         return fields
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "body":
-            formfield.widget.attrs.update(markdown_preview_attrs())
-        return formfield
 
     @admin.display(description=_("正文"))
     def short_body(self, obj):
@@ -437,23 +378,8 @@ class AnnotationAdmin(SimpleHistoryAdmin):
         for obj in queryset:
             self.delete_model(request, obj)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        match = request.resolver_match
-        if (
-            obj is not None
-            and match is not None
-            and match.url_name == "statuscodes_annotation_simple_history"
-        ):
-            form = type(form.__name__, (form,), {"default_change_reason": revert_reason(Annotation, request)})
-        return form
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "POST":
-            return super().history_form_view(request, object_id, version_id, extra_context)
+        # simple-history saves a revert outside a transaction; the annotation
+        # and its entry's touch (save_model) must be written together.
         with transaction.atomic(using=router.db_for_write(self.model)):
-            response = super().history_form_view(request, object_id, version_id, extra_context)
-            annotation = Annotation.objects.filter(pk=object_id).first()
-            if annotation is not None and response.status_code == 302:
-                touch_entry(annotation.status_code_id, gettext("恢复注解的早期版本"), request.user)
-        return response
+            return super().history_form_view(request, object_id, version_id, extra_context)

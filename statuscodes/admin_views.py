@@ -8,30 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
+from .admin_locking import touch_entry
 from .forms import MarkdownPreviewForm
-from .models import Annotation, StaleVersionError, StatusCode
-
-
-def touch_entry(code, reason, user):
-    """Record an annotation change on its entry too.
-
-    The entry's version (and so its page's ETag) must move when one of its
-    annotations changes outside the entry's own change form; saving through
-    the version check also makes an editor who has the entry open see a
-    conflict instead of overwriting the annotation change.
-    """
-    for _attempt in range(3):
-        entry = StatusCode.objects.filter(pk=code).first()
-        if entry is None:
-            return
-        entry._change_reason = reason
-        entry._history_user = user
-        try:
-            entry.save()
-            return
-        except StaleVersionError:
-            continue
-    raise StaleVersionError(code)
+from .models import Annotation, StatusCode
 
 
 def can_edit_annotations(user):
@@ -56,7 +35,7 @@ def deleted_annotations(code=None):
     records = Annotation.history.filter(history_type="-")
     if code is not None:
         records = records.filter(status_code_id=code)
-    records = records.select_related("history_user").order_by("-history_date", "-history_id")
+    records = records.select_related("history_user").newest_first()
     latest = {}
     for record in records:
         if record.id not in existing and record.id not in latest:

@@ -5,6 +5,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 from . import rules
@@ -76,6 +77,14 @@ def validate_related_codes(value):
                 _("相关状态码应为以空格分隔的 100–599 之间的数字，“%(part)s”不符合。"),
                 params={"part": part},
             )
+
+
+class HistoryQuerySet(HistoricalQuerySet):
+    """The history rows of StatusCode and Annotation."""
+
+    def newest_first(self):
+        """Newest change first; the row id orders changes saved in the same instant."""
+        return self.order_by("-history_date", "-history_id")
 
 
 class StatusCodeQuerySet(models.QuerySet):
@@ -203,7 +212,7 @@ class StatusCode(models.Model):
     # leaves it alone.
     seed_baseline = models.JSONField(default=dict, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["seed_baseline"])
+    history = HistoricalRecords(excluded_fields=["seed_baseline"], historical_queryset=HistoryQuerySet)
     objects = StatusCodeQuerySet.as_manager()
 
     class Meta:
@@ -339,7 +348,7 @@ class Annotation(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(historical_queryset=HistoryQuerySet)
     objects = AnnotationQuerySet.as_manager()
 
     class Meta:
