@@ -157,6 +157,20 @@ class StatusCode(models.Model):
         help_text=_("源文档中同一状态码再次出现、未被采用的文字，逐字保留"),
     )
     source_line = models.PositiveIntegerField(_("文档行号"), null=True, blank=True, editable=False)
+    # The document glued one item onto the end of another's text line (422's line
+    # also carries 423); the build splits them and records both sides here.
+    source_split_off = models.PositiveSmallIntegerField(
+        _("文档中附在本条末尾的状态码"), null=True, blank=True, editable=False
+    )
+    source_split_from = models.PositiveSmallIntegerField(
+        _("本条在文档中所附的状态码"), null=True, blank=True, editable=False
+    )
+    source_item_text = models.TextField(
+        _("文档原样"),
+        blank=True,
+        editable=False,
+        help_text=_("拆分之前源文档中的整行文字，逐字保留；只有末尾附带了其他条目的条目才有"),
+    )
     source = models.CharField(_("来源"), max_length=10, choices=Source)
     lifecycle = models.CharField(_("状态"), max_length=12, choices=Lifecycle, default=Lifecycle.STANDARD)
     vendor = models.CharField(_("厂商"), max_length=120, blank=True, help_text=_("非官方状态码由谁使用"))

@@ -19,6 +19,7 @@ from django.db.models import Count, Max
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -177,28 +178,43 @@ class StatusCodeDetailView(TemplateView):
             raise Http404(_("状态码必须在 100 到 599 之间。"))
         if code != str(number):
             return HttpResponsePermanentRedirect(reverse("statuscodes:detail", kwargs={"code": number}))
+        self.object = self.get_object(number)
+        if self.object is None:
+            return self.unassigned(request, number)
+        return self.render_to_response(self.get_context_data())
 
-        entries = list(StatusCode.objects.published().defer("seed_baseline"))
-        by_code = {entry.code: entry for entry in entries}
-        entry = by_code.get(number)
-        if entry is None:
-            return self.unassigned(request, number, entries)
+    @cached_property
+    def catalogue(self):
+        """Every published entry, in code order: the page's one query for entries."""
+        return list(StatusCode.objects.published().defer("seed_baseline"))
 
-        annotations = list(entry.annotations.published())
-        position = entries.index(entry)
-        context = self.get_context_data(
+    @cached_property
+    def by_code(self):
+        return {entry.code: entry for entry in self.catalogue}
+
+    def get_object(self, number):
+        return self.by_code.get(number)
+
+    def get_context_data(self, **kwargs):
+        entry = self.object
+        position = self.catalogue.index(entry)
+        return super().get_context_data(
             entry=entry,
-            annotations=annotations,
-            previous_entry=entries[position - 1] if position > 0 else None,
-            next_entry=entries[position + 1] if position + 1 < len(entries) else None,
-            related_entries=[by_code[code] for code in entry.related_code_list if code in by_code],
-            provenance=self.provenance(entry, entries),
-            comparison=self.comparison(entry, by_code),
-            canonical_url=absolute_url(request, entry.get_absolute_url()),
+            annotations=list(entry.annotations.published()),
+            previous_entry=self.catalogue[position - 1] if position > 0 else None,
+            next_entry=self.catalogue[position + 1] if position + 1 < len(self.catalogue) else None,
+            related_entries=[self.by_code[code] for code in entry.related_code_list if code in self.by_code],
+            provenance=self.provenance(entry),
+            comparison=self.comparison(entry, self.by_code),
+            canonical_url=absolute_url(self.request, entry.get_absolute_url()),
             json_url=reverse("statuscodes:api_detail", kwargs={"code": entry.code}),
             constants=constants.for_code(entry.code),
+            **kwargs,
         )
-        response = self.render_to_response(context)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        entry, annotations = context["entry"], context["annotations"]
         annotation_part = ",".join(f"{note.pk}:{note.updated_at.timestamp()}" for note in annotations)
         neighbours = [e for e in (context["previous_entry"], context["next_entry"]) if e]
         compared = [e for e in (context["comparison"] or {}).get("entries", {}).values() if e]
@@ -209,29 +225,19 @@ class StatusCodeDetailView(TemplateView):
         )
         return response
 
-    @staticmethod
-    def provenance(entry, entries):
-        """Where the document's items for this entry went.
+    def provenance(self, entry):
+        """Where the document's item for this entry went, as the build recorded it.
 
         The build splits an entry that the document glued onto another item's
-        text (422's text line also carries 423). The split-off entry keeps the
-        line number of that text line, so both halves can be found again and
-        the item shown whole on the page of the code it was filed under.
+        text (422's text line also carries 423): the page of the code the item
+        was filed under shows it whole, and the split-off entry's page says
+        where it came from. Only published entries are linked.
         """
-        if entry.source != StatusCode.Source.DOCUMENT or entry.source_line is None:
-            return {}
-        documented = [e for e in entries if e.source == StatusCode.Source.DOCUMENT and e.source_line]
-        glued = next((e for e in documented if e.source_line == entry.source_line + 1), None)
-        host = next((e for e in documented if e.source_line == entry.source_line - 1), None)
-        # Items start on odd lines (code line, then text line); an entry on an even
-        # line was cut out of the text line of the item before it.
-        is_split = entry.source_line % 2 == 0
+        glued = self.by_code.get(entry.source_split_off)
         return {
-            "glued": glued if glued and glued.source_line % 2 == 0 else None,
-            "whole_item": entry.source_text + glued.source_text
-            if glued and glued.source_line % 2 == 0
-            else "",
-            "split_from": host if is_split else None,
+            "glued": glued,
+            "whole_item": entry.source_item_text if glued else "",
+            "split_from": self.by_code.get(entry.source_split_from),
         }
 
     @staticmethod
@@ -250,10 +256,12 @@ class StatusCodeDetailView(TemplateView):
             ],
         }
 
-    def unassigned(self, request, number, entries):
+    def unassigned(self, request, number):
         fallback = number // 100 * 100
+        entries = self.catalogue
         neighbours = [entry for entry in entries if entry.status_class == number // 100]
-        context = self.get_context_data(
+        # The entry page's get_context_data needs an entry; this page has none.
+        context = super().get_context_data(
             code=number,
             digit=number // 100,
             fallback_code=fallback,

@@ -2,7 +2,7 @@
 
 The fixture is generated, never edited by hand: the document stays the
 provenance, curation/*.toml (one file per class) holds the editors' starting text, and this command
-joins them (see statuscodes/sources.py for the rules). ``--check`` exits
+joins them (see statuscodes/sources.py and statuscodes/curation.py for the rules). ``--check`` exits
 non-zero when the committed fixture is stale, so CI catches a forgotten build.
 A problem in any source file stops the build with a message naming the line,
 and the committed fixture is left untouched.
@@ -14,7 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from statuscodes.sources import SourceError, build_records, decode_document, merge_curation, render_fixture
+from statuscodes.curation import build_records, merge_curation, render_fixture
+from statuscodes.sources import SourceError, decode_document
 
 SOURCE_DIR = Path(settings.BASE_DIR) / "fixtures" / "source"
 DOCUMENT = SOURCE_DIR / "000_a17bc1e90fb26b27.txt"

@@ -25,8 +25,16 @@ from statuscodes.models import CURATED_FIELDS, Annotation, StatusCode
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "statuscodes.json"
 
-# The document's own words: always refreshed, never edited in the admin.
-PROVENANCE_FIELDS = ("source_text", "source_duplicate_text", "source_line")
+# The document's own words and where the build found them: always refreshed,
+# never edited in the admin.
+PROVENANCE_FIELDS = (
+    "source_text",
+    "source_duplicate_text",
+    "source_line",
+    "source_split_off",
+    "source_split_from",
+    "source_item_text",
+)
 SEED_REASON = "种子数据"
 _MISSING = object()
 
