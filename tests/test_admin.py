@@ -2,7 +2,6 @@
 
 import json
 import re
-from html.parser import HTMLParser
 from http import HTTPStatus
 from io import StringIO
 
@@ -19,6 +18,9 @@ from statuscodes.management.commands.seed_statuscodes import CURATED_FIELDS
 from statuscodes.management.commands.seed_statuscodes import FIXTURE as SEED_FIXTURE
 from statuscodes.models import Annotation, StatusCode
 
+from .admin_forms import form_data
+from .markup import unsafe_markup
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,64 +29,6 @@ CHANGELIST = "admin:statuscodes_statuscode_changelist"
 
 def change_url(entry):
     return reverse("admin:statuscodes_statuscode_change", args=[entry.pk])
-
-
-def form_data(entry, **overrides):
-    """What the change form posts for ``entry``, as a browser would send it unchanged."""
-    data = {
-        "phrase": entry.phrase,
-        "name_zh": entry.name_zh,
-        "summary": entry.summary,
-        "description": entry.description,
-        "source": entry.source,
-        "lifecycle": entry.lifecycle,
-        "vendor": entry.vendor,
-        "reference": entry.reference,
-        "reference_url": entry.reference_url,
-        "aliases": entry.aliases,
-        "misnomers": entry.misnomers,
-        "search_terms": entry.search_terms,
-        "cacheability": entry.cacheability,
-        "typical_headers": entry.typical_headers,
-        "retry": entry.retry,
-        "browser_follows": {None: "unknown", True: "true", False: "false"}[entry.browser_follows],
-        "example": entry.example,
-        "related_codes": entry.related_codes,
-        "correction_note": entry.correction_note,
-        "review_note": entry.review_note,
-        "loaded_version": entry.version,
-        "change_reason": "测试修改",
-    }
-    for name in ("body_allowed", "needs_review", "is_published"):
-        if getattr(entry, name):
-            data[name] = "on"
-    annotations = list(entry.annotations.all())
-    data.update(
-        {
-            "annotations-TOTAL_FORMS": len(annotations),
-            "annotations-INITIAL_FORMS": len(annotations),
-            "annotations-MIN_NUM_FORMS": 0,
-            "annotations-MAX_NUM_FORMS": 1000,
-        }
-    )
-    for index, note in enumerate(annotations):
-        data.update(
-            {
-                f"annotations-{index}-id": note.pk,
-                f"annotations-{index}-status_code": entry.pk,
-                f"annotations-{index}-kind": note.kind,
-                f"annotations-{index}-body": note.body,
-                f"annotations-{index}-order": note.order,
-            }
-        )
-        if note.is_published:
-            data[f"annotations-{index}-is_published"] = "on"
-    for key, value in overrides.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
 
 
 def changelist_codes(response):
@@ -417,47 +361,6 @@ def test_xss_in_an_inline_annotation_never_reaches_the_public_page(
     assert unsafe_markup(stored) == []
     notes = page[page.index('<section class="annotations"') :]
     assert unsafe_markup(notes[: notes.index("</section>")]) == []
-
-
-class UnsafeMarkupFinder(HTMLParser):
-    """Collects every element or attribute in HTML that could run script or load content."""
-
-    UNSAFE_TAGS = {
-        "script",
-        "iframe",
-        "svg",
-        "math",
-        "img",
-        "style",
-        "object",
-        "embed",
-        "form",
-        "link",
-        "meta",
-    }
-
-    def __init__(self):
-        super().__init__()
-        self.found = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.UNSAFE_TAGS:
-            self.found.append(tag)
-        for name, value in attrs:
-            url = (value or "").strip().lower()
-            if (
-                name.startswith("on")
-                or name == "style"
-                or url.startswith(("javascript:", "data:", "vbscript:"))
-            ):
-                self.found.append(f"{tag}[{name}={value}]")
-
-
-def unsafe_markup(html):
-    finder = UnsafeMarkupFinder()
-    finder.feed(html)
-    finder.close()
-    return finder.found
 
 
 # Markdown preview endpoint

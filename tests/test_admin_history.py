@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from statuscodes.models import Annotation, StatusCode
-from tests.test_admin import form_data
+
+from .admin_forms import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ import pytest
 from django.db import connection, transaction
 
 from statuscodes.models import Annotation, StaleVersionError, StatusCode
-from tests.test_admin import unsafe_markup
+
+from .markup import unsafe_markup
 
 pytestmark = pytest.mark.django_db
 

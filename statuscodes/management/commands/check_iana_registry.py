@@ -234,7 +234,8 @@ class Command(BaseCommand):
                 source, headers={"User-Agent": "statuscodes-check-iana-registry"}
             )
             try:
-                with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+                # Only http(s) URLs reach urlopen (checked above).
+                with urllib.request.urlopen(request, timeout=timeout) as response:
                     data = response.read(MAX_BYTES + 1)
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
