@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext
 
-from . import rules
+from . import content_check
 
 
 def field_label(model, field: str) -> str:
@@ -27,7 +27,7 @@ def findings_for(model, pk) -> list[tuple[str, str]]:
     entry = model.objects.prefetch_related("annotations").filter(pk=pk).first()
     if entry is None:
         return []
-    return [(field_label(model, f.field), f.message) for f in rules.check_entry(entry)]
+    return [(field_label(model, f.field), f.message) for f in content_check.check_entry(entry)]
 
 
 class ContentFindingsMixin:

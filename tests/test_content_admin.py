@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from statuscodes import rules
+from statuscodes import content_check, rules
 from statuscodes.models import StatusCode
 
 pytestmark = pytest.mark.django_db
@@ -95,15 +95,15 @@ def messages_of(response):
 
 
 def test_the_example_used_here_is_clean():
-    entry = rules.entry_from_fields(404, {"example": EXAMPLE, "lifecycle": "standard"})
-    assert rules.check_entry(entry) == []
+    entry = content_check.entry_from_fields(404, {"example": EXAMPLE, "lifecycle": "standard"})
+    assert content_check.check_entry(entry) == []
 
 
 def test_opening_the_form_shows_the_stored_entrys_findings(editor_client, entry_404):
     response = editor_client.get(reverse("admin:statuscodes_statuscode_change", args=[404]))
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
-    expected = rules.check_entry(StatusCode.objects.get(pk=404))
+    expected = content_check.check_entry(StatusCode.objects.get(pk=404))
     assert len(expected) == 2  # the half-width comma and the editor's to-do in the summary
     assert f"本条目目前有 {len(expected)} 处与内容规范不符" in html
     text = unescape(html)
@@ -126,7 +126,7 @@ def test_saving_is_allowed_and_warns_with_the_saved_entrys_findings(editor_clien
     assert response.status_code == HTTPStatus.OK
     saved = StatusCode.objects.get(pk=404)
     assert saved.description == "响应中的实体由源服务器生成。"  # the editor may still save
-    found = rules.check_entry(saved)
+    found = content_check.check_entry(saved)
     assert [f.field for f in found] == ["description"]
     shown = messages_of(response)
     assert "已保存，但内容检查发现 1 处与内容规范不符，请逐条处理：" in shown

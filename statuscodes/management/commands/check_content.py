@@ -1,4 +1,4 @@
-"""Check every entry against the content rules (statuscodes/rules.py, docs/CONTENT.md).
+"""Check every entry against the content rules (statuscodes/content_check.py, docs/CONTENT.md).
 
 By default the committed fixture is checked, as CI does; ``--database``
 checks the live catalogue instead, annotations included. Every finding is
@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from statuscodes import rules
+from statuscodes import content_check
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "statuscodes.json"
 
@@ -43,8 +43,8 @@ class Command(BaseCommand):
         entries = self._database_entries() if database else self._fixture_entries(fixture)
         findings = []
         for entry in entries:
-            findings += rules.check_entry(entry)
-        findings += rules.check_comparisons()
+            findings += content_check.check_entry(entry)
+        findings += content_check.check_comparisons()
         for finding in findings:
             self.stdout.write(str(finding))
         where = "数据库" if database else _shown(fixture)
@@ -63,7 +63,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path} 不是合法的 JSON：{exc}") from exc
         if not isinstance(records, list):
             raise CommandError(f"{path} 不是固定数据（应为记录的列表）。")
-        return rules.entries_from_fixture(records)
+        return content_check.entries_from_fixture(records)
 
     @staticmethod
     def _database_entries():
