@@ -6,16 +6,17 @@ The catalogue has about 80 entries and can never exceed 500 (codes 100–599);
 only the annotations can grow without bound. So every search runs over a
 normalised, in-memory list of published entries and published annotations:
 
-* Two queries build it (entries, annotations). It is kept per process, keyed
-  on the catalogue generation from ``statuscodes/cache.py``, which every save
-  or delete bumps, so an edit is visible on the very next search. A token in
-  the shared cache lets ``cache.clear()`` (and tests) drop it too. The only
+* Two queries build it (entries, annotations). It is kept per process for the
+  catalogue generation (``statuscodes/pagecache.py``), which every save or
+  delete moves, so an edit is visible on the very next search. The only
   other query is django-filter's, and only when a filter is chosen: at most
   three queries per search, and none when the index is warm and no filter is set.
 * Substring matching in Python behaves identically on SQLite and PostgreSQL:
   no LIKE escaping, no collation or case-folding differences, no ``C`` ctype
   surprises, and 1–2 character Chinese queries (超时, 锁) work, which rules out
-  FTS5 trigram and pg_trgm (ecosystem.md §5). ``%``, ``_`` and ``\\`` are just
+  SQLite's FTS5 trigram tokenizer (it matches only substrings of three or more
+  characters: sqlite.org/fts5.html, "The Trigram Tokenizer") and PostgreSQL's
+  pg_trgm, built on the same three-character units. ``%``, ``_`` and ``\\`` are just
   characters, because the query never reaches SQL.
 * It stays fast when the annotations grow: each entry's annotations are folded
   into one string at build time, so a query costs one ``in`` test per entry and
@@ -44,12 +45,9 @@ import functools
 import html
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
@@ -59,17 +57,15 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from . import cache as catalogue_cache
 from .filters import StatusCodeFilter
-from .http import public_page
 from .models import CLASS_NAMES, CODE_MAX, CODE_MIN, Annotation, StatusCode
+from .pagecache import per_generation, public_page, set_last_modified
 
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
 SUGGEST_LIMIT = 8
 SUGGEST_MAX_AGE = 60
-REDIRECT_MAX_AGE = 300
-INDEX_TOKEN_TIMEOUT = 24 * 60 * 60
+SEARCH_REDIRECT_MAX_AGE = 300
 SNIPPET_BEFORE = 24
 SNIPPET_LENGTH = 110
 # Separates folded fields inside one string, so a term can never match across two of them.
@@ -244,7 +240,6 @@ def _make_entry(row, annotations):
 class SearchIndex:
     entries: tuple
     last_modified: object  # newest updated_at among the published rows, or None
-    tag: str  # changes with every edit, publish, unpublish and deletion that search can see
 
     def __iter__(self):
         return iter(self.entries)
@@ -253,7 +248,7 @@ class SearchIndex:
         return next((entry for entry in self.entries if entry.code == code), None)
 
 
-EMPTY_INDEX = SearchIndex((), None, "empty")
+EMPTY_INDEX = SearchIndex((), None)
 
 
 def build_index():
@@ -275,55 +270,19 @@ def build_index():
     by_code = {row["code"]: [] for row in rows}
     stamps = [row["updated_at"] for row in rows]
     notes = Annotation.objects.published().filter(status_code__in=published)
-    count = 0
     for code, kind, body_html, updated_at in notes.values_list(
         "status_code_id", "kind", "body_html", "updated_at"
     ):
         if code in by_code:
             by_code[code].append((kind, html_to_text(body_html)))
             stamps.append(updated_at)
-            count += 1
-    latest = max(stamps, default=None)
-    stamp = int(latest.timestamp() * 1_000_000) if latest else 0
     return SearchIndex(
         entries=tuple(_make_entry(row, by_code[row["code"]]) for row in rows),
-        last_modified=latest,
-        tag=f"search-{stamp}-{len(rows)}-{count}",
+        last_modified=max(stamps, default=None),
     )
 
 
-_memo = None  # (generation, token, index), per process
-
-
-def _index_token(generation):
-    """A token shared through the cache, so clearing the cache also drops every process's index."""
-    key = f"search-index:{settings.RELEASE}:{generation}"
-    token = cache.get(key)
-    if token is None:
-        # Expiry only costs each process one rebuild; it keeps old generations' keys from piling up.
-        cache.add(key, uuid.uuid4().hex, timeout=INDEX_TOKEN_TIMEOUT)
-        token = cache.get(key)
-    return token
-
-
-def get_index():
-    """The folded catalogue for the current generation, built at most once per process and edit."""
-    global _memo
-    generation = catalogue_cache.generation()
-    if generation is None:
-        return build_index()
-    try:
-        token = _index_token(generation)
-    except Exception:  # noqa: BLE001 - without the cache, rebuild rather than risk a stale index
-        return build_index()
-    if token is None:
-        return build_index()
-    memo = _memo
-    if memo is not None and memo[0] == generation and memo[1] == token:
-        return memo[2]
-    index = build_index()
-    _memo = (generation, token, index)
-    return index
+get_index = per_generation(build_index)
 
 
 # --- Understanding the query ------------------------------------------------------------------------
@@ -579,7 +538,7 @@ def _noindex(response):
 def _see_other(url):
     """303: the answer to this search is another resource, the code's own page."""
     response = HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
-    patch_cache_control(response, public=True, max_age=REDIRECT_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=SEARCH_REDIRECT_MAX_AGE)
     return _noindex(response)
 
 
@@ -668,8 +627,7 @@ def search_view(request):
         "out_of_range": not hits and _out_of_range(query),
     }
     response = TemplateResponse(request, "statuscodes/search.html", context)
-    response.validator = (index.last_modified, index.tag)
-    return _noindex(response)
+    return _noindex(set_last_modified(response, index.last_modified))
 
 
 def _suggestion(code, name_zh, phrase="", lifecycle="", lifecycle_label=""):
@@ -699,6 +657,5 @@ def suggest_view(request):
     response = JsonResponse(
         {"query": query.text, "results": results}, json_dumps_params={"ensure_ascii": False}
     )
-    response.validator = (index.last_modified, index.tag)
-    response.max_age = SUGGEST_MAX_AGE
-    return _noindex(response)
+    response["Cache-Control"] = f"max-age={SUGGEST_MAX_AGE}"
+    return _noindex(set_last_modified(response, index.last_modified))

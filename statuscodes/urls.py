@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from . import search, views
-from .http import public_page
+from .pagecache import public_page
 
 app_name = "statuscodes"
 

@@ -1,8 +1,8 @@
 """Public pages: the browse page, class pages, one page per code, and the open dataset.
 
-Every view is wrapped in ``statuscodes.http.public_page`` (in urls.py), which
-owns methods, validators, 304s and page caching. Views only describe their
-content's freshness through ``response.validator = (last_modified, tag)``.
+Every view is wrapped in ``statuscodes.pagecache.public_page`` (in urls.py),
+which owns methods, validators, 304s and page caching. A view only says when
+the newest change it shows was made, with ``set_last_modified``.
 
 Query budget: at most two SQL queries per page. The code page reads every
 published entry once (prev/next, related codes and comparison names come from
@@ -26,6 +26,7 @@ from django_filters.views import FilterView
 
 from .filters import StatusCodeFilter
 from .models import CLASS_NAMES, CODE_MAX, CODE_MIN, StatusCode
+from .pagecache import set_last_modified
 from .sitemaps import CatalogueSitemap
 
 CLASS_INTROS = {
@@ -71,17 +72,12 @@ def absolute_url(request, path):
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
-def content_tag(entries, prefix):
-    """A validator tag naming exactly which versions of which entries a page shows."""
+def dataset_version(entries):
+    """The dataset's version: which versions of which entries it holds."""
     digest = hashlib.blake2b(digest_size=8)
     for entry in entries:
         digest.update(f"{entry.code}:{entry.version};".encode())
-    return f"{prefix}-{len(entries)}-{digest.hexdigest()}"
-
-
-def newest(*timestamps):
-    present = [stamp for stamp in timestamps if stamp is not None]
-    return max(present) if present else None
+    return f"{len(entries)}-{digest.hexdigest()}"
 
 
 @cache
@@ -158,10 +154,7 @@ class StatusCodeListView(FilterView):
             # A hand-edited query string with an unknown value: say so, with 400.
             response_kwargs["status"] = 400
         response = super().render_to_response(context, **response_kwargs)
-        entries = context["entries"]
-        prefix = f"list-{self.status_class or 'all'}"
-        response.validator = (newest(*(entry.updated_at for entry in entries)), content_tag(entries, prefix))
-        return response
+        return set_last_modified(response, *(entry.updated_at for entry in context["entries"]))
 
 
 class StatusClassView(StatusCodeListView):
@@ -207,15 +200,12 @@ class StatusCodeDetailView(TemplateView):
             json_url=reverse("statuscodes:api_detail", kwargs={"code": entry.code}),
         )
         response = self.render_to_response(context)
-        annotation_part = ",".join(f"{note.pk}:{note.updated_at.timestamp()}" for note in annotations)
         neighbours = [e for e in (context["previous_entry"], context["next_entry"]) if e]
         compared = [e for e in (context["comparison"] or {}).get("entries", {}).values() if e]
         shown = [entry, *neighbours, *context["related_entries"], *compared]
-        response.validator = (
-            newest(*(e.updated_at for e in shown), *(note.updated_at for note in annotations)),
-            f"detail-{entry.code}-{content_tag(shown, 'shown')}-{annotation_part}",
+        return set_last_modified(
+            response, *(e.updated_at for e in shown), *(note.updated_at for note in annotations)
         )
-        return response
 
     @staticmethod
     def provenance(entry, entries):
@@ -266,11 +256,7 @@ class StatusCodeDetailView(TemplateView):
             rfc_url=RFC9110_SECTION_15,
         )
         response = TemplateResponse(request, self.unassigned_template_name, context, status=404)
-        response.validator = (
-            newest(*(entry.updated_at for entry in neighbours)),
-            f"unassigned-{number}-{content_tag(neighbours, 'class')}",
-        )
-        return response
+        return set_last_modified(response, *(entry.updated_at for entry in neighbours))
 
 
 def entry_record(request, entry):
@@ -323,11 +309,10 @@ def api_not_found(message):
 def api_list(request):
     """The whole dataset as JSON; ?download=1 asks the browser to save it."""
     entries = list(StatusCode.objects.published().defer("seed_baseline"))
-    last_modified = newest(*(entry.updated_at for entry in entries))
-    tag = content_tag(entries, "dataset")
+    last_modified = max((entry.updated_at for entry in entries), default=None)
     response = json_response(
         {
-            "version": tag.removeprefix("dataset-"),
+            "version": dataset_version(entries),
             "last_modified": last_modified.isoformat() if last_modified else None,
             "count": len(entries),
             "documentation": absolute_url(request, reverse("statuscodes:dataset")),
@@ -336,8 +321,7 @@ def api_list(request):
     )
     if "download" in request.GET:
         response["Content-Disposition"] = f'attachment; filename="{DATASET_FILENAME}"'
-    response.validator = (last_modified, tag)
-    return response
+    return set_last_modified(response, last_modified)
 
 
 def api_detail(request, code):
@@ -354,12 +338,7 @@ def api_detail(request, code):
         for note in annotations
     ]
     response = json_response(record)
-    response.validator = (
-        newest(entry.updated_at, *(note.updated_at for note in annotations)),
-        f"api-{entry.code}-{entry.version}-"
-        + ",".join(f"{n.pk}:{n.updated_at.timestamp()}" for n in annotations),
-    )
-    return response
+    return set_last_modified(response, entry.updated_at, *(note.updated_at for note in annotations))
 
 
 def dataset(request):
@@ -373,19 +352,17 @@ def dataset(request):
         "download_name": DATASET_FILENAME,
     }
     response = TemplateResponse(request, "statuscodes/dataset.html", context)
-    response.validator = (summary["last_modified"], f"dataset-page-{summary['count']}")
-    return response
+    return set_last_modified(response, summary["last_modified"])
 
 
 def robots_txt(request):
     context = {"sitemap_url": absolute_url(request, reverse("statuscodes:sitemap"))}
-    response = TemplateResponse(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
-    response.validator = (None, "robots")
-    return response
+    return TemplateResponse(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 
 def sitemap(request):
     catalogue = CatalogueSitemap()
     response = sitemap_view(request, sitemaps={"catalogue": catalogue})
-    response.validator = (catalogue.newest, catalogue.tag)
-    return response
+    if hasattr(response, "render"):
+        response.render()  # the sitemap learns what it listed while it renders
+    return set_last_modified(response, catalogue.newest)
