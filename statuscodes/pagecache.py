@@ -33,6 +33,7 @@ The cache is never a point of failure: when it errors, pages are rendered
 directly, and for a few seconds no request waits on it again.
 """
 
+import functools
 import gzip
 import hashlib
 import logging
@@ -49,8 +50,9 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.http.response import ResponseHeaders
 from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger("statuscodes.pagecache")
@@ -235,7 +237,12 @@ def connect_signals():
 
 def accepts_gzip(request):
     """True unless the client did not ask for gzip or refused it with q=0."""
-    for item in request.headers.get("Accept-Encoding", "").split(","):
+    return _accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+@functools.lru_cache(maxsize=64)
+def _accepts_gzip(header):
+    for item in header.split(","):
         coding, _, params = item.strip().partition(";")
         if coding.strip().lower() not in ("gzip", "*"):
             continue
@@ -262,13 +269,23 @@ def set_last_modified(response, *timestamps):
     return response
 
 
+# Request headers that make a request conditional (RFC 9110 section 13.1).
+PRECONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
 class StoredPage:
     """A rendered page: status, headers, body, its gzip form, and how to answer a request with it."""
 
-    __slots__ = ("status", "headers", "body", "gzipped")
+    __slots__ = ("status", "headers", "body", "gzipped", "last_modified", "_checked")
 
     def __init__(self, status, headers, body, gzipped):
         self.status, self.headers, self.body, self.gzipped = status, headers, body, gzipped
+        if gzipped is not None:
+            # Sent on both representations, so caches never mix them up.
+            headers["Vary"] = "Accept-Encoding"
+        stamp = headers.get("Last-Modified")
+        self.last_modified = parse_http_date_safe(stamp) if stamp else None
+        self._checked = None
 
     @classmethod
     def from_response(cls, response):
@@ -290,27 +307,24 @@ class StoredPage:
         for name, value in response.items():
             if name.lower() not in REPRESENTATION_HEADERS and name not in self.headers:
                 self.headers[name] = value
+        self._checked = None
 
     def respond(self, request):
         use_gzip = self.gzipped is not None and accepts_gzip(request)
         body = self.gzipped if use_gzip else self.body
         response = HttpResponse(b"" if request.method == "HEAD" else body, status=self.status)
-        for name, value in self.headers.items():
-            response[name] = value
+        if self._checked is None:
+            # Checked and encoded once; every response then copies the result.
+            self._checked = ResponseHeaders(self.headers)._store
+        store = response.headers._store
+        store.update(self._checked)
+        store["content-length"] = ("Content-Length", str(len(body)))
         if use_gzip:
-            response["Content-Encoding"] = "gzip"
-        response["Content-Length"] = str(len(body))
-        if self.gzipped is not None:
-            # Sent on both representations, so caches never mix them up.
-            patch_vary_headers(response, ("Accept-Encoding",))
-        if self.status != 200:
+            store["content-encoding"] = ("Content-Encoding", "gzip")
+        if self.status != 200 or not any(name in request.META for name in PRECONDITIONS):
             return response
-        last_modified = self.headers.get("Last-Modified")
         return get_conditional_response(
-            request,
-            etag=self.headers.get("ETag"),
-            last_modified=parse_http_date_safe(last_modified) if last_modified else None,
-            response=response,
+            request, etag=self.headers.get("ETag"), last_modified=self.last_modified, response=response
         )
 
 
@@ -329,7 +343,7 @@ class PageStore:
     @staticmethod
     def key(request, current):
         # Scheme and host are part of the key: pages carry absolute canonical URLs.
-        url = request.build_absolute_uri()
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         return f"page:{settings.RELEASE}:{current}:{digest}"
 
