@@ -420,6 +420,7 @@ def search_view(request):
         "query": query.text,  # base.html shows it in the header box
         "search": query,
         "filter": filterset,
+        "filter_widgets": search.filter_widgets(filterset),
         "filtered": allowed is not None,
         "facets": facets,
         "facet_total": sum(facet["count"] for facet in facets),

@@ -37,7 +37,7 @@ The package, along its seams: ``normalise`` (the compared form), ``index``
 rendered once per catalogue generation). The views are in statuscodes/views.py.
 """
 
-from .facets import allowed_codes, class_facets, class_page, out_of_range
+from .facets import allowed_codes, class_facets, class_page, filter_widgets, out_of_range
 from .highlighting import SNIPPET_BEFORE, SNIPPET_LENGTH, highlight, snippet
 from .index import EMPTY_INDEX, Entry, SearchIndex, build_index, get_index
 from .normalise import clean, fold, variants
@@ -66,6 +66,7 @@ __all__ = [
     "class_facets",
     "class_page",
     "clean",
+    "filter_widgets",
     "fold",
     "get_index",
     "highlight",

@@ -1,6 +1,10 @@
 """What the results page shows around the hits: class counts, the class page, filters, hints."""
 
+import functools
+
+from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from ..models import CLASS_NAMES
 from .parsing import WILDCARDS
@@ -39,3 +43,30 @@ def out_of_range(query):
     return any(term.isdigit() and len(term) == 3 for term in query.terms) or (
         query.kind == "pattern" and query.pattern[0] not in "12345" + WILDCARDS
     )
+
+
+FILTER_FIELDS = ("class", "lifecycle")
+
+
+def filter_widgets(filterset):
+    """The filter form's two selects as HTML, rendered once per distinct choice.
+
+    Django renders a select through its form templates, which costs more than
+    the rest of a results page; the output depends only on the submitted values.
+    """
+    data = filterset.data if filterset.is_bound else None
+    values = tuple(tuple(data.getlist(name)) if data is not None else None for name in FILTER_FIELDS)
+    return _filter_widgets(values, get_language())
+
+
+@functools.lru_cache(maxsize=128)
+def _filter_widgets(values, language):
+    from ..filters import StatusCodeFilter
+
+    data = QueryDict(mutable=True)
+    bound = any(value is not None for value in values)
+    for name, value in zip(FILTER_FIELDS, values, strict=True):
+        if value:
+            data.setlist(name, list(value))
+    form = StatusCodeFilter(data if bound else None).form
+    return {name: form[name].as_widget() for name in FILTER_FIELDS}

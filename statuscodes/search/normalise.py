@@ -77,6 +77,7 @@ def _converters():
     return (opencc.OpenCC("t2s"), opencc.OpenCC("tw2sp"))
 
 
+@functools.lru_cache(maxsize=4096)
 def variants(term):
     """The forms a folded term is looked for in: itself, its simplified forms, vendor synonyms."""
     forms = [term]

@@ -4,6 +4,7 @@ import difflib
 import functools
 from dataclasses import dataclass, replace
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..models import Annotation
@@ -65,6 +66,11 @@ class Hit:
 
 
 def _label(source, kind):
+    return _cached_label(source, kind, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_label(source, kind, language):
     if source == ANNOTATION:
         return _("注解 · %(kind)s") % {"kind": dict(Annotation.Kind.choices).get(kind, kind)}
     return {ALIAS: _("别名"), DESCRIPTION: _("说明"), VENDOR: _("使用方")}.get(source, "")
