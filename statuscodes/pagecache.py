@@ -317,10 +317,10 @@ class StoredPage:
             # Checked and encoded once; every response then copies the result.
             self._checked = ResponseHeaders(self.headers)._store
         store = response.headers._store
-        store.update(self._checked)
         store["content-length"] = ("Content-Length", str(len(body)))
         if use_gzip:
             store["content-encoding"] = ("Content-Encoding", "gzip")
+        store.update(self._checked)
         if self.status != 200 or not any(name in request.META for name in PRECONDITIONS):
             return response
         return get_conditional_response(
