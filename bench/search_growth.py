@@ -1,7 +1,7 @@
 """How search time grows with the catalogue: the real seed (1×), then 100× the annotations.
 
 Search runs in Python over a cached, folded copy of the published catalogue
-(statuscodes/search.py). This script checks that choice against growth: it
+(the statuscodes.search package). This script checks that choice against growth: it
 seeds a throwaway SQLite database, times several queries, adds 10,000
 generated annotations of realistic Chinese text (about 100× the seed's), and
 times them again. Per query it reports the median of repeated runs for
@@ -71,8 +71,8 @@ def median_ms(function, repeats=REPEATS):
     return statistics.median(samples)
 
 
-def measure(label, client, search, catalogue_cache):
-    catalogue_cache.bump()
+def measure(label, client, search, pagecache):
+    pagecache.catalogue_changed()
     build = median_ms(search.build_index, repeats=3)
     index = search.get_index()
     annotations = sum(len(entry.annotations) for entry in index.entries)
@@ -121,8 +121,7 @@ def main():
     from django.core.management import call_command
     from django.test import Client
 
-    from statuscodes import cache as catalogue_cache
-    from statuscodes import search
+    from statuscodes import pagecache, search
     from statuscodes.markdown import render_markdown
     from statuscodes.models import Annotation, StatusCode
 
@@ -130,7 +129,7 @@ def main():
     call_command("seed_statuscodes", stdout=StringIO())
     client = Client(HTTP_HOST="127.0.0.1")
 
-    build_1, rows_1 = measure("1×（种子数据）", client, search, catalogue_cache)
+    build_1, rows_1 = measure("1×（种子数据）", client, search, pagecache)
 
     rng = random.Random(20261127)
     codes = list(StatusCode.objects.published().values_list("code", flat=True))
@@ -147,7 +146,7 @@ def main():
     )
     print()
     build_100, rows_100 = measure(
-        f"约 100×（另加 {GENERATED_ANNOTATIONS:,} 条生成的注解）", client, search, catalogue_cache
+        f"约 100×（另加 {GENERATED_ANNOTATIONS:,} 条生成的注解）", client, search, pagecache
     )
 
     print()

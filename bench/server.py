@@ -127,7 +127,7 @@ class ProductionServer:
         return self.base_url + path
 
     def start(self, timeout=30):
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self._log = open(self.log_path, "ab")  # closed in stop()
         self.process = subprocess.Popen(
             [GUNICORN, "--config", str(ROOT / "gunicorn.conf.py")],
             cwd=ROOT,

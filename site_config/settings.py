@@ -79,14 +79,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a stored page is answered before anything else runs, with the
+    # headers the middleware below added when it was rendered.
+    "statuscodes.middleware.CachedPageMiddleware",
     "statuscodes.middleware.HeadResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Above the page cache, so cached pages carry the header too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "statuscodes.middleware.CachedPageMiddleware",
-    "statuscodes.resilience.DatabaseUnavailableMiddleware",
+    "statuscodes.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,7 +164,7 @@ else:
     }
 
 # Shared by every worker on one host: its modification time tells each worker
-# that the catalogue changed, without a database query (see statuscodes/cache.py).
+# that the catalogue changed, without a database query (see statuscodes/pagecache.py).
 if "CACHE_GENERATION_FILE" in os.environ:
     CACHE_GENERATION_FILE = Path(os.environ["CACHE_GENERATION_FILE"])
 elif TESTING:

@@ -5,7 +5,7 @@ from django.urls import include, path
 if settings.ADMIN_REQUIRE_OTP:
     # Two-factor login for editors (docs/RELIABILITY.md): the admin then admits
     # only users verified by a TOTP device; enrol one with add_totp_device.
-    from statuscodes.resilience import require_otp
+    from statuscodes.admin_site import require_otp
 
     require_otp(admin.site)
 

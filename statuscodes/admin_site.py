@@ -1,4 +1,5 @@
-"""The admin in Chinese everywhere an editor looks, ordered around the editor's work.
+"""The admin in Chinese everywhere an editor looks, ordered around the editor's work,
+and its door: two-factor login with django-otp, switched on by configuration.
 
 django-axes and django-otp name their apps, models and fields in English, and
 django-otp does not mark them for translation, so no translation catalogue can
@@ -10,6 +11,12 @@ declared verbose name, so ``makemigrations`` sees nothing new.
 ``EditorialAdminSite`` lists the catalogue first (状态码, then 注解), then
 accounts, then sign-in security; templates/admin/index.html puts the review
 queue straight after the catalogue.
+
+``require_otp`` makes the admin site a subclass of both django-otp's
+``OTPAdminSite`` and the site's own class (``OTPEditorialAdminSite``: two-factor
+login in the same order), with Chinese messages (``forms.ChineseOTPAuthenticationForm``);
+``site_config/urls.py`` calls it when ``DJANGO_ADMIN_REQUIRE_OTP`` is on
+(docs/RELIABILITY.md).
 """
 
 from axes.apps import AppConfig as AxesAppConfig
@@ -147,3 +154,21 @@ class EditorialAdminSite(admin.AdminSite):
 
 class EditorialAdminConfig(AdminConfig):
     default_site = "statuscodes.admin_site.EditorialAdminSite"
+
+
+def require_otp(site):
+    """Make ``site`` demand a verified OTP device, keeping its name, URLs, registry and app order."""
+    # Imported here: django-otp's admin imports the auth models, and this module is loaded
+    # from INSTALLED_APPS before any model is.
+    from django_otp.admin import OTPAdminSite
+
+    from .forms import ChineseOTPAuthenticationForm
+
+    if not isinstance(site, OTPAdminSite):
+        # site.__class__, not type(site): admin.site is a lazy proxy for the real site.
+        base = site.__class__
+        site.__class__ = type(f"OTP{base.__name__}", (OTPAdminSite, base), {})
+    site.login_form = ChineseOTPAuthenticationForm
+    # Our admin/login.html adds the verification-code field to Django's own login page.
+    site.login_template = "admin/login.html"
+    return site

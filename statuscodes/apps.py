@@ -7,4 +7,6 @@ class StatuscodesConfig(AppConfig):
     verbose_name = _("HTTP 状态码")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from .pagecache import connect_signals
+
+        connect_signals()

@@ -3,16 +3,20 @@
 The 404 page is built from the catalogue's own 404 entry. The 500 and 503
 pages are static: they read no context and touch no database, and if even the
 template cannot be rendered a hard-coded page is sent, so an error handler
-never raises an error of its own.
+never raises an error of its own. The pages for a database outage and for a
+save that failed are sent by statuscodes/middleware.py.
 """
 
 import logging
+from http import HTTPStatus
 
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotFound
 from django.template import loader
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
-from .models import StatusCode
+from .models import StaleVersionError, StatusCode
 
 logger = logging.getLogger("statuscodes.errors")
 
@@ -55,8 +59,51 @@ def server_error(request):
 
 
 def service_unavailable():
-    """The 503 page for the resilience middleware: static, with no database access."""
+    """The 503 page: static, with no database access."""
     return static_page("503.html", 503, "503 服务暂时不可用")
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable():
+    """503 with Retry-After, for a request that could not reach the database."""
+    response = service_unavailable()
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def write_failed(exception):
+    """A static page for a save that failed and was rolled back, with the status that says why."""
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        status = HTTPStatus.SERVICE_UNAVAILABLE
+        reason = _("数据库暂时无法写入（可能已停止或磁盘已满）。")
+    elif isinstance(exception, (IntegrityError, StaleVersionError)):
+        status = HTTPStatus.CONFLICT
+        reason = _("这次修改与数据库中的现有数据冲突，可能是另一位编辑刚刚保存了同一条目。")
+    else:
+        status = HTTPStatus.BAD_REQUEST
+        reason = _("数据库拒绝了提交的内容（例如含有无法保存的字符或过长的文字）。")
+    title = _("保存失败，没有写入任何内容")
+    body = format_html(
+        '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
+        '<meta name="robots" content="noindex"><title>{status} {title}</title></head>'
+        "<body><main><h1>{status} {title}</h1><p>{reason}</p><p>{advice}</p></main></body></html>",
+        status=status.value,
+        title=title,
+        reason=reason,
+        advice=_(
+            "整个保存已经撤销，数据库里仍是保存之前的内容。请用浏览器的“后退”回到表单，"
+            "你输入的文字仍在那里；稍后再保存一次。"
+        ),
+    )
+    response = HttpResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    response["Content-Language"] = "zh-Hans"
+    if status == HTTPStatus.SERVICE_UNAVAILABLE:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def bad_request(request, exception=None):

@@ -1,6 +1,5 @@
 """The sitemap: the browse page, class pages, the dataset page and every published code."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -21,15 +20,14 @@ class Page:
 class CatalogueSitemap(Sitemap):
     """One sitemap for the whole site, built from a single query.
 
-    Make one instance per request: after rendering, ``newest`` and ``tag``
-    describe what it listed, for the response validators.
+    Make one instance per request: after rendering, ``newest`` is the newest
+    change it listed, for Last-Modified.
     """
 
     newest = None
-    tag = "sitemap-empty"
 
     def items(self):
-        entries = list(StatusCode.objects.published().only("code", "updated_at", "version"))
+        entries = list(StatusCode.objects.published().only("code", "updated_at"))
         newest = max((entry.updated_at for entry in entries), default=None)
         by_class = {}
         for entry in entries:
@@ -43,9 +41,7 @@ class CatalogueSitemap(Sitemap):
         ]
         pages += [Page(entry.get_absolute_url(), entry.updated_at) for entry in entries]
         pages.append(Page(reverse("statuscodes:dataset"), newest))
-        digest = hashlib.blake2b("".join(f"{e.code}:{e.version};" for e in entries).encode(), digest_size=8)
         self.newest = newest
-        self.tag = f"sitemap-{len(entries)}-{digest.hexdigest()}"
         return pages
 
     def location(self, item):

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
-from . import search, views
-from .http import public_page
+from . import views
+from .pagecache import public_page
 
 app_name = "statuscodes"
 
@@ -11,8 +11,8 @@ urlpatterns = [
     re_path(r"^(?P<digit>[1-5])xx/$", public_page(views.StatusClassView.as_view()), name="class"),
     # Up to 9 digits so /0404/ reaches the view and is redirected to /404/.
     re_path(r"^(?P<code>\d{1,9})/$", public_page(views.StatusCodeDetailView.as_view()), name="detail"),
-    path("search/", search.search_view, name="search"),
-    path("search/suggest/", search.suggest_view, name="suggest"),
+    path("search/", public_page(views.search_view), name="search"),
+    path("search/suggest/", public_page(views.suggest_view), name="suggest"),
     path("api/", public_page(views.dataset), name="dataset"),
     path("api/codes/", public_page(views.api_list), name="api_list"),
     re_path(r"^api/codes/(?P<code>\d{1,9})/$", public_page(views.api_detail), name="api_detail"),

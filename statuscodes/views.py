@@ -1,8 +1,8 @@
 """Public pages: the browse page, class pages, one page per code, and the open dataset.
 
-Every view is wrapped in ``statuscodes.http.public_page`` (in urls.py), which
-owns methods, validators, 304s and page caching. Views only describe their
-content's freshness through ``response.validator = (last_modified, tag)``.
+Every view is wrapped in ``statuscodes.pagecache.public_page`` (in urls.py),
+which owns methods, validators, 304s and page caching. A view only says when
+the newest change it shows was made, with ``set_last_modified``.
 
 Query budget: at most two SQL queries per page. The code page reads every
 published entry once (prev/next, related codes and comparison names come from
@@ -11,24 +11,29 @@ that list) plus one query for the entry's published annotations.
 
 import hashlib
 from functools import cache
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
-from . import constants
+from . import constants, search
 from .comparisons import comparison_for
+from .constants import code_for_constant
 from .filters import StatusCodeFilter
 from .models import CLASS_NAMES, CODE_MAX, CODE_MIN, StatusCode
+from .pagecache import set_last_modified
 from .sitemaps import CatalogueSitemap
 
 CLASS_INTROS = {
@@ -63,17 +68,12 @@ def absolute_url(request, path):
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
-def content_tag(entries, prefix):
-    """A validator tag naming exactly which versions of which entries a page shows."""
+def dataset_version(entries):
+    """The dataset's version: which versions of which entries it holds."""
     digest = hashlib.blake2b(digest_size=8)
     for entry in entries:
         digest.update(f"{entry.code}:{entry.version};".encode())
-    return f"{prefix}-{len(entries)}-{digest.hexdigest()}"
-
-
-def newest(*timestamps):
-    present = [stamp for stamp in timestamps if stamp is not None]
-    return max(present) if present else None
+    return f"{len(entries)}-{digest.hexdigest()}"
 
 
 @cache
@@ -150,10 +150,7 @@ class StatusCodeListView(FilterView):
             # A hand-edited query string with an unknown value: say so, with 400.
             response_kwargs["status"] = 400
         response = super().render_to_response(context, **response_kwargs)
-        entries = context["entries"]
-        prefix = f"list-{self.status_class or 'all'}"
-        response.validator = (newest(*(entry.updated_at for entry in entries)), content_tag(entries, prefix))
-        return response
+        return set_last_modified(response, *(entry.updated_at for entry in context["entries"]))
 
 
 class StatusClassView(StatusCodeListView):
@@ -213,17 +210,15 @@ class StatusCodeDetailView(TemplateView):
         )
 
     def render_to_response(self, context, **response_kwargs):
+        """The page, last modified when the newest entry or annotation it shows was."""
         response = super().render_to_response(context, **response_kwargs)
         entry, annotations = context["entry"], context["annotations"]
-        annotation_part = ",".join(f"{note.pk}:{note.updated_at.timestamp()}" for note in annotations)
         neighbours = [e for e in (context["previous_entry"], context["next_entry"]) if e]
         compared = [e for e in (context["comparison"] or {}).get("entries", {}).values() if e]
         shown = [entry, *neighbours, *context["related_entries"], *compared]
-        response.validator = (
-            newest(*(e.updated_at for e in shown), *(note.updated_at for note in annotations)),
-            f"detail-{entry.code}-{content_tag(shown, 'shown')}-{annotation_part}",
+        return set_last_modified(
+            response, *(e.updated_at for e in shown), *(note.updated_at for note in annotations)
         )
-        return response
 
     def provenance(self, entry):
         """Where the document's item for this entry went, as the build recorded it.
@@ -272,11 +267,7 @@ class StatusCodeDetailView(TemplateView):
             rfc_url=RFC9110_SECTION_15,
         )
         response = TemplateResponse(request, self.unassigned_template_name, context, status=404)
-        response.validator = (
-            newest(*(entry.updated_at for entry in neighbours)),
-            f"unassigned-{number}-{content_tag(neighbours, 'class')}",
-        )
-        return response
+        return set_last_modified(response, *(entry.updated_at for entry in neighbours))
 
 
 def entry_record(request, entry):
@@ -332,11 +323,10 @@ def api_not_found(message):
 def api_list(request):
     """The whole dataset as JSON; ?download=1 asks the browser to save it."""
     entries = list(StatusCode.objects.published().defer("seed_baseline"))
-    last_modified = newest(*(entry.updated_at for entry in entries))
-    tag = content_tag(entries, "dataset")
+    last_modified = max((entry.updated_at for entry in entries), default=None)
     response = json_response(
         {
-            "version": tag.removeprefix("dataset-"),
+            "version": dataset_version(entries),
             "last_modified": last_modified.isoformat() if last_modified else None,
             "count": len(entries),
             "documentation": absolute_url(request, reverse("statuscodes:dataset")),
@@ -345,8 +335,7 @@ def api_list(request):
     )
     if "download" in request.GET:
         response["Content-Disposition"] = f'attachment; filename="{DATASET_FILENAME}"'
-    response.validator = (last_modified, tag)
-    return response
+    return set_last_modified(response, last_modified)
 
 
 def api_detail(request, code):
@@ -364,12 +353,7 @@ def api_detail(request, code):
     ]
     record["constants"] = constants.record_for_code(entry.code)
     response = json_response(record)
-    response.validator = (
-        newest(entry.updated_at, *(note.updated_at for note in annotations)),
-        f"api-{entry.code}-{entry.version}-"
-        + ",".join(f"{n.pk}:{n.updated_at.timestamp()}" for n in annotations),
-    )
-    return response
+    return set_last_modified(response, entry.updated_at, *(note.updated_at for note in annotations))
 
 
 def dataset(request):
@@ -383,19 +367,119 @@ def dataset(request):
         "download_name": DATASET_FILENAME,
     }
     response = TemplateResponse(request, "statuscodes/dataset.html", context)
-    response.validator = (summary["last_modified"], f"dataset-page-{summary['count']}")
-    return response
+    return set_last_modified(response, summary["last_modified"])
 
 
 def robots_txt(request):
     context = {"sitemap_url": absolute_url(request, reverse("statuscodes:sitemap"))}
-    response = TemplateResponse(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
-    response.validator = (None, "robots")
-    return response
+    return TemplateResponse(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 
 def sitemap(request):
     catalogue = CatalogueSitemap()
     response = sitemap_view(request, sitemaps={"catalogue": catalogue})
-    response.validator = (catalogue.newest, catalogue.tag)
+    if hasattr(response, "render"):
+        response.render()  # the sitemap learns what it listed while it renders
+    return set_last_modified(response, catalogue.newest)
+
+
+# --- Search (the engine is the statuscodes.search package) ---------------------------------------
+
+SUGGEST_MAX_AGE = 60
+SEARCH_REDIRECT_MAX_AGE = 300
+
+
+def noindex(response):
+    response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def see_other(url):
+    """303: the answer to this search is another resource, the code's own page."""
+    response = HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
+    patch_cache_control(response, public=True, max_age=SEARCH_REDIRECT_MAX_AGE)
+    return noindex(response)
+
+
+def search_view(request):
+    raw = request.GET.get("q", "")
+    if len(raw) > search.MAX_QUERY_LENGTH:
+        context = {"max_length": search.MAX_QUERY_LENGTH, "length": len(raw)}
+        template = "statuscodes/search_too_long.html"
+        return noindex(TemplateResponse(request, template, context, status=HTTPStatus.BAD_REQUEST))
+    if (constant_code := code_for_constant(raw)) is not None:  # a pasted constant: HTTPStatus.NOT_FOUND
+        return see_other(reverse("statuscodes:detail", kwargs={"code": constant_code}))
+    query = search.parse(raw)
+    if query.kind == "code" and not query.rest:
+        # Valid but unassigned codes (436) go to their page too, which explains that.
+        return see_other(reverse("statuscodes:detail", kwargs={"code": query.code}))
+    filterset = StatusCodeFilter(request.GET or None, queryset=StatusCode.objects.published())
+    needs_index = query.kind != "empty" or (filterset.is_bound and filterset.form.has_changed())
+    index = search.get_index() if needs_index else search.EMPTY_INDEX
+    target = search.redirect_target(query, index)
+    if target:
+        return see_other(target)
+
+    allowed = search.allowed_codes(filterset)
+    if query.kind == "empty":
+        hits = [search.Hit(entry, search.CODE_TIER, ()) for entry in index] if allowed is not None else []
+    else:
+        hits = search.run(query, index)
+    facets = search.class_facets(hits)
+    if allowed is not None:
+        hits = [hit for hit in hits if hit.entry.code in allowed]
+    page_obj = Paginator(hits, search.PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "query": query.text,  # base.html shows it in the header box
+        "search": query,
+        "filter": filterset,
+        "filter_widgets": search.filter_widgets(filterset),
+        "filtered": allowed is not None,
+        "facets": facets,
+        "facet_total": sum(facet["count"] for facet in facets),
+        # Class counts are of the unfiltered hits, so they are only shown while no lifecycle is chosen.
+        "facet_counts": not (
+            filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("lifecycle")
+        ),
+        "class_page": search.class_page(query),
+        "hits": hits,
+        "page_obj": page_obj,
+        "rows": search.render_rows(page_obj),
+        "similar": search.similar(query, index) if not hits and query.kind == "text" else [],
+        "class_names": CLASS_NAMES,
+        "max_length": search.MAX_QUERY_LENGTH,
+        "out_of_range": not hits and search.out_of_range(query),
+    }
+    response = TemplateResponse(request, "statuscodes/search.html", context)
+    return noindex(set_last_modified(response, index.last_modified))
+
+
+def suggestion(code, name_zh, status_code=None):
+    return {
+        "code": code,
+        "name_zh": name_zh,
+        "phrase": status_code.phrase if status_code else "",
+        "lifecycle": status_code.lifecycle if status_code else "",
+        "lifecycle_label": str(status_code.get_lifecycle_display()) if status_code else "",
+        "url": reverse("statuscodes:detail", kwargs={"code": code}),
+    }
+
+
+def suggest_view(request):
+    """Up to eight hits as JSON, for the header box's suggestion list."""
+    raw = request.GET.get("q", "")
+    if len(raw) > search.MAX_QUERY_LENGTH:
+        message = _("搜索词不能超过 %(max)d 个字符。") % {"max": search.MAX_QUERY_LENGTH}
+        return noindex(JsonResponse({"error": message, "results": []}, status=HTTPStatus.BAD_REQUEST))
+    query = search.parse(raw)
+    index = search.get_index() if query.kind != "empty" else search.EMPTY_INDEX
+    results = []
+    if query.kind == "code" and index.get(query.code) is None:
+        results.append(suggestion(query.code, _("未分配的状态码")))
+    for hit in search.run(query, index)[: search.SUGGEST_LIMIT - len(results)]:
+        results.append(suggestion(hit.entry.code, hit.entry.name_zh, hit.status_code))
+    response = JsonResponse(
+        {"query": query.text, "results": results}, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Cache-Control"] = f"max-age={SUGGEST_MAX_AGE}"
+    return noindex(set_last_modified(response, index.last_modified))

@@ -98,7 +98,7 @@ def test_faults_database_down_admin_is_503(client, catalogue):
 
 
 def test_faults_database_down_is_logged_without_traceback_in_page(client, catalogue, caplog):
-    with database_down(), caplog.at_level(logging.ERROR, logger="statuscodes.resilience"):
+    with database_down(), caplog.at_level(logging.ERROR, logger="statuscodes.middleware"):
         client.get("/404/")
 
     assert any("数据库不可用" in record.getMessage() for record in caplog.records)
@@ -169,7 +169,7 @@ def closed_port():
 @pytest.fixture
 def redis_down(settings, monkeypatch):
     # After a failure the site skips the cache for a few seconds; start each test fresh.
-    monkeypatch.setattr("statuscodes.cache._unavailable_until", 0.0)
+    monkeypatch.setattr("statuscodes.pagecache.generation.unavailable_until", 0.0)
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -18,9 +18,9 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import path, reverse
 
-from statuscodes import cache as catalogue_cache
-from statuscodes.http import accepts_gzip
+from statuscodes import pagecache
 from statuscodes.middleware import HeadResponseMiddleware
+from statuscodes.pagecache import accepts_gzip
 
 pytestmark = pytest.mark.django_db
 
@@ -295,11 +295,11 @@ def test_cached_pages_are_kept_apart_per_host(client, catalogue, settings):
 
 
 def test_generation_moves_on_every_bump():
-    before = catalogue_cache.generation()
+    before = pagecache.current_generation()
 
-    catalogue_cache.bump()
+    pagecache.catalogue_changed()
 
-    assert catalogue_cache.generation() != before
+    assert pagecache.current_generation() != before
 
 
 def test_pages_are_gzipped_when_asked_and_vary_on_accept_encoding(catalogue):
@@ -345,9 +345,9 @@ def unreachable_redis(settings, monkeypatch):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    monkeypatch.setattr(catalogue_cache, "_unavailable_until", 0.0)
+    monkeypatch.setattr(pagecache.generation, "unavailable_until", 0.0)
     yield
-    monkeypatch.setattr(catalogue_cache, "_unavailable_until", 0.0)
+    monkeypatch.setattr(pagecache.generation, "unavailable_until", 0.0)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from statuscodes.resilience import require_otp
+from statuscodes.admin_site import require_otp
 
 from .subprocesses import fresh_environment
 

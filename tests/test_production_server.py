@@ -9,10 +9,12 @@ does), and talks to it over HTTP.
 
 import http.client
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from http import HTTPStatus
 from pathlib import Path
@@ -242,3 +244,85 @@ def test_gunicorn_logged_no_warnings(server, static_asset):
     assert "[WARNING]" not in log
     assert "[ERROR]" not in log
     assert "Traceback" not in log
+
+
+# --- Two hosts sharing PostgreSQL and Redis ---------------------------------------------------------
+
+SHARED_DATABASE_URL = os.environ.get(
+    "SERVER_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/statuscodes_server_test"
+)
+SHARED_REDIS_URL = os.environ.get("SERVER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# The bound docs/PERFORMANCE.md states for an edit to reach every worker of every host.
+EDIT_REACHES_EVERY_HOST_WITHIN = 1.0
+
+
+def postgres_and_redis_or_skip():
+    psycopg = pytest.importorskip("psycopg")
+    redis = pytest.importorskip("redis")
+    parsed = urllib.parse.urlsplit(SHARED_DATABASE_URL)
+    name = parsed.path.lstrip("/")
+    try:
+        admin = urllib.parse.urlunsplit(parsed._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as connection:
+            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                connection.execute(f'CREATE DATABASE "{name}"')
+        redis.Redis.from_url(SHARED_REDIS_URL, socket_connect_timeout=2).ping()
+    except (psycopg.Error, redis.RedisError, OSError) as exc:
+        pytest.skip(f"PostgreSQL and Redis are needed for two hosts: {exc}")
+    return redis.Redis.from_url(SHARED_REDIS_URL)
+
+
+@pytest.fixture(scope="module")
+def two_hosts(tmp_path_factory):
+    """Two gunicorn servers, each with its own generation file, sharing one database and one Redis."""
+    client = postgres_and_redis_or_skip()
+    prefix = f"two-hosts-{uuid.uuid4().hex[:8]}"
+    servers = []
+    try:
+        for name in ("host-a", "host-b"):
+            workdir = tmp_path_factory.mktemp(name)
+            env = production.production_env(
+                workdir,
+                database_url=SHARED_DATABASE_URL,
+                redis_url=SHARED_REDIS_URL,
+                extra={"CACHE_KEY_PREFIX": prefix},
+            )
+            if not servers:
+                production.prepare(env)
+            else:
+                production.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+            servers.append(production.ProductionServer(env, workers=3).start())
+        yield servers
+    finally:
+        for running in servers:
+            running.stop()
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+
+
+def test_an_edit_reaches_the_editor_at_once_and_every_host_within_a_second(two_hosts):
+    host_a, host_b = two_hosts
+    path = "/404/"
+    for host in (host_a, host_b):
+        for _ in range(2):  # the second round is a hit from each worker's memory
+            assert all(" 200 OK" in response.split("\r\n", 1)[0] for response in on_every_worker(host, path))
+
+    new_name = f"跨主机改名-{uuid.uuid4().hex[:8]}"
+    edit = (
+        "from statuscodes.models import StatusCode\n"
+        "entry = StatusCode.objects.get(code=404)\n"
+        f"entry.name_zh = {new_name!r}\n"
+        "entry.save()\n"
+    )
+    production.manage(host_a.env, "shell", "--command", edit)
+
+    # The host that saved: every worker at once, through the generation file.
+    assert all(new_name in response for response in on_every_worker(host_a, path))
+    # The editor's own next request, whichever host it reaches: at once.
+    _, _, body = request(host_b, "GET", path, headers={"Cookie": "sessionid=editor-session"})
+    assert new_name in body.decode()
+    # Every worker of every host: within the stated bound.
+    time.sleep(EDIT_REACHES_EVERY_HOST_WITHIN)
+    for host in (host_a, host_b):
+        stale = [r.split("\r\n", 1)[0] for r in on_every_worker(host, path) if new_name not in r]
+        assert not stale, f"{len(stale)} of 3 workers still serve the old entry"

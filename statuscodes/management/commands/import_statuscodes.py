@@ -22,8 +22,8 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.db.models import Max
 
-from statuscodes import cache
 from statuscodes.models import Annotation, StatusCode
+from statuscodes.pagecache import catalogue_changed
 
 MODELS = (StatusCode, Annotation, StatusCode.history.model, Annotation.history.model)
 ALLOWED_LABELS = {"auth.user", *(model._meta.label_lower for model in MODELS)}
@@ -68,7 +68,7 @@ class Command(BaseCommand):
         except (DeserializationError, IntegrityError, DatabaseError, KeyError, TypeError) as exc:
             raise CommandError(f"导入失败，数据库未作任何修改：{exc}") from exc
         if not dry_run:
-            cache.bump()
+            catalogue_changed()
 
         if verbosity >= 1:
             counts = {}

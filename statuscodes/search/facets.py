@@ -1,0 +1,72 @@
+"""What the results page shows around the hits: class counts, the class page, filters, hints."""
+
+import functools
+
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from ..models import CLASS_NAMES
+from .parsing import WILDCARDS
+
+
+def allowed_codes(filterset):
+    """Codes allowed by the chosen filters, or None when no filter is chosen (one query at most)."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return None
+    if not any(filterset.form.cleaned_data.values()):
+        return None
+    return set(filterset.qs.values_list("code", flat=True))
+
+
+def class_facets(hits):
+    counts = {}
+    for hit in hits:
+        digit = hit.status_code.status_class
+        counts[digit] = counts.get(digit, 0) + 1
+    return [
+        {"digit": digit, "label": f"{digit}xx {name}", "count": counts.get(digit, 0)}
+        for digit, name in CLASS_NAMES.items()
+    ]
+
+
+def class_page(query):
+    """The class page a pattern such as 4xx stands for, if any."""
+    if query.kind == "pattern" and query.pattern[0] in "12345" and query.pattern[1:] in ("xx", "**", "??"):
+        digit = query.pattern[0]
+        return {"digit": digit, "url": reverse("statuscodes:class", kwargs={"digit": digit})}
+    return None
+
+
+def out_of_range(query):
+    """True when the reader typed a three-digit number or pattern that no HTTP status code can be."""
+    return any(term.isdigit() and len(term) == 3 for term in query.terms) or (
+        query.kind == "pattern" and query.pattern[0] not in "12345" + WILDCARDS
+    )
+
+
+FILTER_FIELDS = ("class", "lifecycle")
+
+
+def filter_widgets(filterset):
+    """The filter form's two selects as HTML, rendered once per distinct choice.
+
+    Django renders a select through its form templates, which costs more than
+    the rest of a results page; the output depends only on the submitted values.
+    """
+    data = filterset.data if filterset.is_bound else None
+    values = tuple(tuple(data.getlist(name)) if data is not None else None for name in FILTER_FIELDS)
+    return _filter_widgets(values, get_language())
+
+
+@functools.lru_cache(maxsize=128)
+def _filter_widgets(values, language):
+    from ..filters import StatusCodeFilter
+
+    data = QueryDict(mutable=True)
+    bound = any(value is not None for value in values)
+    for name, value in zip(FILTER_FIELDS, values, strict=True):
+        if value:
+            data.setlist(name, list(value))
+    form = StatusCodeFilter(data if bound else None).form
+    return {name: form[name].as_widget() for name in FILTER_FIELDS}

@@ -1,0 +1,58 @@
+"""Highlighting: the matched text wrapped in <mark>, everything else escaped."""
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .normalise import fold_with_origins
+
+SNIPPET_BEFORE = 24
+SNIPPET_LENGTH = 110
+
+
+def spans_of(text, forms):
+    """Raw-text spans where any form occurs, merged, in order."""
+    if not forms or not text:
+        return []
+    folded, origins = fold_with_origins(text)
+    found = []
+    for form in forms:
+        start = folded.find(form)
+        while start != -1 and form:
+            end = start + len(form)
+            found.append((origins[start], origins[end - 1] + 1))
+            start = folded.find(form, end)
+    found.sort()
+    merged = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text, forms, spans=None):
+    """Escape ``text`` and wrap the matches in <mark>: split the raw text, escape each piece, join."""
+    spans = spans_of(text, forms) if spans is None else spans
+    pieces, position = [], 0
+    for start, end in spans:
+        pieces.append(escape(text[position:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    pieces.append(escape(text[position:]))
+    return mark_safe("".join(pieces))  # every piece of text went through escape()
+
+
+def snippet(text, forms):
+    """A short window of ``text`` around the first match, highlighted."""
+    text = " ".join(text.split())
+    spans = spans_of(text, forms)
+    start = max(0, spans[0][0] - SNIPPET_BEFORE) if spans else 0
+    # Near the end, show a full window rather than a short tail.
+    start = max(0, min(start, len(text) - SNIPPET_LENGTH))
+    end = min(len(text), start + SNIPPET_LENGTH)
+    window = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
+    body = highlight(text[start:end], forms, window)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(f"{prefix}{body}{suffix}")  # body is escaped by highlight()
