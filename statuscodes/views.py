@@ -1,5 +1,6 @@
-"""Public pages: the browse page, class pages, one page per code, and the open dataset.
+"""Public pages: the browse page, class pages, one page per code, robots.txt and the sitemap.
 
+The open dataset's views are in api_views.py, the search views in search_views.py.
 Every view is wrapped in ``statuscodes.pagecache.public_page`` (in urls.py),
 which owns methods, validators, 304s and page caching. A view only says when
 the newest change it shows was made, with ``set_last_modified``.
@@ -9,28 +10,22 @@ published entry once (prev/next, related codes and comparison names come from
 that list) plus one query for the entry's published annotations.
 """
 
-import hashlib
 from functools import cache
-from http import HTTPStatus
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.core.paginator import Paginator
-from django.db.models import Count, Max
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
-from . import constants, search
+from . import constants
 from .comparisons import comparison_for
-from .constants import code_for_constant
 from .filters import StatusCodeFilter
 from .models import CLASS_NAMES, CODE_MAX, CODE_MIN, StatusCode
 from .pagecache import set_last_modified
@@ -54,7 +49,6 @@ CLASS_INTROS = {
 }
 
 RFC9110_SECTION_15 = "https://www.rfc-editor.org/rfc/rfc9110#section-15"
-DATASET_FILENAME = "http-status-codes-zh.json"
 
 
 def absolute_url(request, path):
@@ -66,14 +60,6 @@ def absolute_url(request, path):
     """
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     return f"{base}{path}" if base else request.build_absolute_uri(path)
-
-
-def dataset_version(entries):
-    """The dataset's version: which versions of which entries it holds."""
-    digest = hashlib.blake2b(digest_size=8)
-    for entry in entries:
-        digest.update(f"{entry.code}:{entry.version};".encode())
-    return f"{len(entries)}-{digest.hexdigest()}"
 
 
 @cache
@@ -270,106 +256,6 @@ class StatusCodeDetailView(TemplateView):
         return set_last_modified(response, *(entry.updated_at for entry in neighbours))
 
 
-def entry_record(request, entry):
-    """One entry as the dataset publishes it (fields documented on the dataset page)."""
-    return {
-        "code": entry.code,
-        "phrase": entry.phrase,
-        "name_zh": entry.name_zh,
-        "summary": entry.summary,
-        "description": entry.description,
-        "class": f"{entry.status_class}xx",
-        "class_name": str(entry.class_name),
-        "lifecycle": entry.lifecycle,
-        "lifecycle_label": entry.get_lifecycle_display(),
-        "vendor": entry.vendor,
-        "reference": entry.reference,
-        "reference_url": entry.reference_url,
-        "aliases": entry.alias_list,
-        "misnomers": entry.misnomer_list,
-        "search_terms": entry.search_term_list,
-        "cacheability": entry.cacheability,
-        "cacheability_label": entry.get_cacheability_display(),
-        "body_allowed": entry.body_allowed,
-        "typical_headers": entry.header_list,
-        "retry": entry.retry,
-        "retry_label": entry.get_retry_display(),
-        "browser_follows": entry.browser_follows,
-        "related_codes": entry.related_code_list,
-        "example": entry.example,
-        "source": entry.source,
-        "source_text": entry.source_text,
-        "source_duplicate_text": entry.source_duplicate_text,
-        "source_line": entry.source_line,
-        "correction_note": entry.correction_note,
-        "reviewed_at": entry.reviewed_at.isoformat() if entry.reviewed_at else None,
-        "updated_at": entry.updated_at.isoformat(),
-        "url": absolute_url(request, entry.get_absolute_url()),
-    }
-
-
-def json_response(data, status=200):
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def api_not_found(message):
-    response = json_response({"error": "not_found", "detail": message}, status=404)
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
-def api_list(request):
-    """The whole dataset as JSON; ?download=1 asks the browser to save it."""
-    entries = list(StatusCode.objects.published().defer("seed_baseline"))
-    last_modified = max((entry.updated_at for entry in entries), default=None)
-    response = json_response(
-        {
-            "version": dataset_version(entries),
-            "last_modified": last_modified.isoformat() if last_modified else None,
-            "count": len(entries),
-            "documentation": absolute_url(request, reverse("statuscodes:dataset")),
-            "codes": [entry_record(request, entry) for entry in entries],
-        }
-    )
-    if "download" in request.GET:
-        response["Content-Disposition"] = f'attachment; filename="{DATASET_FILENAME}"'
-    return set_last_modified(response, last_modified)
-
-
-def api_detail(request, code):
-    number = int(code)
-    if CODE_MIN <= number <= CODE_MAX and code != str(number):
-        return HttpResponsePermanentRedirect(reverse("statuscodes:api_detail", kwargs={"code": number}))
-    entry = StatusCode.objects.published().defer("seed_baseline").filter(code=number).first()
-    if entry is None:
-        return api_not_found(_("数据集中没有状态码 %(code)s。") % {"code": code})
-    annotations = list(entry.annotations.published())
-    record = entry_record(request, entry)
-    record["annotations"] = [
-        {"kind": note.kind, "kind_label": note.get_kind_display(), "html": note.body_html}
-        for note in annotations
-    ]
-    record["constants"] = constants.record_for_code(entry.code)
-    response = json_response(record)
-    return set_last_modified(response, entry.updated_at, *(note.updated_at for note in annotations))
-
-
-def dataset(request):
-    """The dataset page: what the JSON holds, field by field, and where to download it."""
-    summary = StatusCode.objects.published().aggregate(count=Count("code"), last_modified=Max("updated_at"))
-    context = {
-        "count": summary["count"],
-        "last_modified": summary["last_modified"],
-        "list_url": reverse("statuscodes:api_list"),
-        "canonical_url": absolute_url(request, reverse("statuscodes:dataset")),
-        "download_name": DATASET_FILENAME,
-    }
-    response = TemplateResponse(request, "statuscodes/dataset.html", context)
-    return set_last_modified(response, summary["last_modified"])
-
-
 def robots_txt(request):
     context = {"sitemap_url": absolute_url(request, reverse("statuscodes:sitemap"))}
     return TemplateResponse(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
@@ -381,105 +267,3 @@ def sitemap(request):
     if hasattr(response, "render"):
         response.render()  # the sitemap learns what it listed while it renders
     return set_last_modified(response, catalogue.newest)
-
-
-# --- Search (the engine is the statuscodes.search package) ---------------------------------------
-
-SUGGEST_MAX_AGE = 60
-SEARCH_REDIRECT_MAX_AGE = 300
-
-
-def noindex(response):
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def see_other(url):
-    """303: the answer to this search is another resource, the code's own page."""
-    response = HttpResponseRedirect(url, status=HTTPStatus.SEE_OTHER)
-    patch_cache_control(response, public=True, max_age=SEARCH_REDIRECT_MAX_AGE)
-    return noindex(response)
-
-
-def search_view(request):
-    raw = request.GET.get("q", "")
-    if len(raw) > search.MAX_QUERY_LENGTH:
-        context = {"max_length": search.MAX_QUERY_LENGTH, "length": len(raw)}
-        template = "statuscodes/search_too_long.html"
-        return noindex(TemplateResponse(request, template, context, status=HTTPStatus.BAD_REQUEST))
-    if (constant_code := code_for_constant(raw)) is not None:  # a pasted constant: HTTPStatus.NOT_FOUND
-        return see_other(reverse("statuscodes:detail", kwargs={"code": constant_code}))
-    query = search.parse(raw)
-    if query.kind == "code" and not query.rest:
-        # Valid but unassigned codes (436) go to their page too, which explains that.
-        return see_other(reverse("statuscodes:detail", kwargs={"code": query.code}))
-    filterset = StatusCodeFilter(request.GET or None, queryset=StatusCode.objects.published())
-    needs_index = query.kind != "empty" or (filterset.is_bound and filterset.form.has_changed())
-    index = search.get_index() if needs_index else search.EMPTY_INDEX
-    target = search.redirect_target(query, index)
-    if target:
-        return see_other(target)
-
-    allowed = search.allowed_codes(filterset)
-    if query.kind == "empty":
-        hits = [search.Hit(entry, search.CODE_TIER, ()) for entry in index] if allowed is not None else []
-    else:
-        hits = search.run(query, index)
-    facets = search.class_facets(hits)
-    if allowed is not None:
-        hits = [hit for hit in hits if hit.entry.code in allowed]
-    page_obj = Paginator(hits, search.PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "query": query.text,  # base.html shows it in the header box
-        "search": query,
-        "filter": filterset,
-        "filter_widgets": search.filter_widgets(filterset),
-        "filtered": allowed is not None,
-        "facets": facets,
-        "facet_total": sum(facet["count"] for facet in facets),
-        # Class counts are of the unfiltered hits, so they are only shown while no lifecycle is chosen.
-        "facet_counts": not (
-            filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("lifecycle")
-        ),
-        "class_page": search.class_page(query),
-        "hits": hits,
-        "page_obj": page_obj,
-        "rows": search.render_rows(page_obj),
-        "similar": search.similar(query, index) if not hits and query.kind == "text" else [],
-        "class_names": CLASS_NAMES,
-        "max_length": search.MAX_QUERY_LENGTH,
-        "out_of_range": not hits and search.out_of_range(query),
-    }
-    response = TemplateResponse(request, "statuscodes/search.html", context)
-    return noindex(set_last_modified(response, index.last_modified))
-
-
-def suggestion(code, name_zh, status_code=None):
-    return {
-        "code": code,
-        "name_zh": name_zh,
-        "phrase": status_code.phrase if status_code else "",
-        "lifecycle": status_code.lifecycle if status_code else "",
-        "lifecycle_label": str(status_code.get_lifecycle_display()) if status_code else "",
-        "url": reverse("statuscodes:detail", kwargs={"code": code}),
-    }
-
-
-def suggest_view(request):
-    """Up to eight hits as JSON, for the header box's suggestion list."""
-    raw = request.GET.get("q", "")
-    if len(raw) > search.MAX_QUERY_LENGTH:
-        message = _("搜索词不能超过 %(max)d 个字符。") % {"max": search.MAX_QUERY_LENGTH}
-        return noindex(JsonResponse({"error": message, "results": []}, status=HTTPStatus.BAD_REQUEST))
-    query = search.parse(raw)
-    index = search.get_index() if query.kind != "empty" else search.EMPTY_INDEX
-    results = []
-    if query.kind == "code" and index.get(query.code) is None:
-        results.append(suggestion(query.code, _("未分配的状态码")))
-    for hit in search.run(query, index)[: search.SUGGEST_LIMIT - len(results)]:
-        results.append(suggestion(hit.entry.code, hit.entry.name_zh, hit.status_code))
-    response = JsonResponse(
-        {"query": query.text, "results": results}, json_dumps_params={"ensure_ascii": False}
-    )
-    response["Cache-Control"] = f"max-age={SUGGEST_MAX_AGE}"
-    return noindex(set_last_modified(response, index.last_modified))

@@ -34,7 +34,7 @@ The package, along its seams: ``normalise`` (the compared form), ``index``
 (the folded catalogue), ``parsing`` (what the query asks for), ``ranking``
 (matching and order), ``highlighting`` (<mark> and snippets), ``facets``
 (what the results page shows around the hits) and ``rows`` (each result row
-rendered once per catalogue generation). The views are in statuscodes/views.py.
+rendered once per catalogue generation). The views are in statuscodes/search_views.py.
 """
 
 from .facets import allowed_codes, class_facets, class_page, filter_widgets, out_of_range
