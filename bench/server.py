@@ -1,7 +1,8 @@
 """Start the production configuration (gunicorn, DEBUG off) on a free loopback port.
 
-Shared by `make bench`, `make soak` and tests/test_production_server.py, so all
-three measure the same thing `make serve` runs. Everything the server writes
+Shared by `make bench` and `make soak`, so both measure the same thing `make serve`
+runs. The tests start the same configuration with their own copy, tests/servers.py
+(tests never import from bench/); a change to how the server is started belongs in both. Everything the server writes
 (SQLite file, collected static files, cache generation file) lives in a
 working directory the caller owns; the repository is never touched.
 """

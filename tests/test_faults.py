@@ -6,7 +6,7 @@ Two kinds of test live here:
   ``connection.execute_wrapper`` (exactly what a dropped connection looks
   like to Django), and check the 503 and the recovery request by request;
 * ``server`` ones start the production configuration (gunicorn, DEBUG off,
-  bench/server.py) on a real SQLite file or a real PostgreSQL reached through
+  tests/servers.py) on a real SQLite file or a real PostgreSQL reached through
   a TCP relay, take the database away underneath it, and bring it back.
 """
 
@@ -29,6 +29,8 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from statuscodes.models import StatusCode
+
+from .servers import ProductionServer, manage, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -233,8 +235,6 @@ def assert_server_degraded(url, path_):
 
 
 def prepare_server(env):
-    from bench.server import manage
-
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     manage(
@@ -248,8 +248,6 @@ def prepare_server(env):
 
 @pytest.mark.server
 def test_faults_server_sqlite_file_unreadable_then_back(tmp_path):
-    from bench.server import ProductionServer, production_env
-
     # Connections are opened per request here, so the fault is seen on the next
     # request; with persistent connections an open SQLite file keeps working.
     env = production_env(tmp_path, extra={"DJANGO_CONN_MAX_AGE": "0"})
@@ -352,8 +350,6 @@ def fault_database():
 
 @pytest.mark.server
 def test_faults_server_postgresql_unreachable_then_back(tmp_path, fault_database):
-    from bench.server import ProductionServer, production_env
-
     relay = Relay(5432).start()
     url = f"postgres://postgres@127.0.0.1:{relay.port}/{fault_database}"
     # Persistent connections with health checks, as in production.

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import server as production
+from . import servers as production
 
 pytestmark = pytest.mark.server
 
@@ -223,7 +223,7 @@ def test_hashed_static_file_is_immutable_and_compressed(server, static_asset):
 def test_redbot_finds_nothing_bad(server, static_asset, path):
     url = server.url(static_asset if path == "static" else path)
     checked = subprocess.run(
-        [sys.executable, str(production.ROOT / "bench" / "redbot_check.py"), url],
+        [sys.executable, str(production.TESTS / "redbot_check.py"), url],
         capture_output=True,
         text=True,
         timeout=120,

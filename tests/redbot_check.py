@@ -1,6 +1,6 @@
 """Run REDbot against one URL and fail on any BAD note.
 
-    python bench/redbot_check.py http://127.0.0.1:8000/404/
+    python tests/redbot_check.py http://127.0.0.1:8000/404/
 
 The `redbot` CLI prints notes without their level unless it writes to a
 terminal, so this uses its library the way its CLI does and prints every note

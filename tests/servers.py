@@ -1,0 +1,178 @@
+"""The production configuration (gunicorn, DEBUG off) on a free loopback port, for the tests.
+
+tests/test_production_server.py and the ``server`` tests of tests/test_faults.py
+start it to see what a real server puts on the wire, as `make serve` runs it.
+Everything the server writes (SQLite file, collected static files, cache
+generation file) lives in a working directory the test owns; the repository is
+never touched. `make bench` and `make soak` start the same server with
+bench/server.py, which also measures the workers' memory.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+PYTHON = sys.executable
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+# Variables from the caller's environment that must not leak into the server.
+SCRUBBED = (
+    "PYTEST_VERSION",
+    "PYTEST_CURRENT_TEST",
+    "PYTEST_XDIST_WORKER",
+    "PYTEST_XDIST_WORKER_COUNT",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SQLITE_PATH",
+    "DJANGO_DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_SECURE_SSL_REDIRECT",
+    "DJANGO_SECURE_COOKIES",
+    "DJANGO_HSTS_SECONDS",
+    "DJANGO_BEHIND_TLS_PROXY",
+    "DJANGO_ALLOWED_HOSTS",
+    "CACHE_GENERATION_FILE",
+    "CACHE_KEY_PREFIX",
+    "DJANGO_STATIC_ROOT",
+    "WEB_CONCURRENCY",
+    "GUNICORN_ACCESS_LOG",
+)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(workdir, *, database_url=None, redis_url=None, extra=None):
+    """The environment `make serve` would run with, pointed at ``workdir``."""
+    workdir = Path(workdir)
+    env = {key: value for key, value in os.environ.items() if key not in SCRUBBED}
+    env.update(
+        DJANGO_SETTINGS_MODULE="site_config.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        SQLITE_PATH=str(workdir / "db.sqlite3"),
+        DJANGO_STATIC_ROOT=str(workdir / "static"),
+        CACHE_GENERATION_FILE=str(workdir / "cache-generation"),
+        CACHE_KEY_PREFIX=f"test-{workdir.name}",
+        PYTHONUNBUFFERED="1",
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    env.update(extra or {})
+    return env
+
+
+def manage(env, *args, check=True):
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True, text=True
+    )
+
+
+def prepare(env):
+    """What `make serve` does before starting gunicorn: migrate, seed, collectstatic."""
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "seed_statuscodes", "--verbosity", "0")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+
+
+class ProductionServer:
+    """gunicorn with gunicorn.conf.py on a free port; a context manager."""
+
+    def __init__(self, env, *, workers=None, log_path=None):
+        self.env = dict(env)
+        self.port = free_port()
+        self.env["PORT"] = str(self.port)
+        self.env.pop("GUNICORN_BIND", None)
+        if workers:
+            self.env["WEB_CONCURRENCY"] = str(workers)
+        self.log_path = (
+            Path(log_path) if log_path else Path(env["DJANGO_STATIC_ROOT"]).parent / "gunicorn.log"
+        )
+        self.process = None
+
+    @property
+    def expected_workers(self):
+        return int(self.env.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path):
+        return self.base_url + path
+
+    def start(self, timeout=30):
+        self._log = open(self.log_path, "ab")  # closed in stop()
+        self.process = subprocess.Popen(
+            [GUNICORN, "--config", str(ROOT / "gunicorn.conf.py")],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url("/robots.txt"), timeout=2) as response:
+                    # One worker answering is not enough: wait until all have booted.
+                    if response.status == 200 and len(self.worker_pids()) >= self.expected_workers:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer within {timeout}s:\n{self.log()}")
+
+    def worker_pids(self):
+        """The gunicorn workers: children of the master process."""
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            if ppid == self.process.pid:
+                pids.append(int(entry.name))
+        return sorted(pids)
+
+    def log(self):
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
