@@ -17,8 +17,10 @@ from .browser import ARTIFACTS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-editor-password-2026"
-TYPO = "并没有没满足"
-FIXED = "没有被满足"
+# The document's typo, still shown beside the entry for comparison; the public text has it corrected.
+DOCUMENT_TYPO = "并没有没满足"
+ORIGINAL = "新的服务器不应再使用它"
+EDITED = "新写的服务器不应再发送它"
 ADMIN = f"/{settings.ADMIN_PATH}"
 
 
@@ -33,10 +35,11 @@ def site(browser, seeded, live_server, monkeypatch, settings):
 
 
 @pytest.fixture
-def entry_with_typo(site):
-    """510 as the seed leaves it: the document's sentence, typo included, awaiting an editor."""
+def entry_510(site):
+    """510 as the seed leaves it: the curated text, with the document's sentence beside it."""
     entry = StatusCode.objects.get(pk=510)
-    assert TYPO in entry.description
+    assert ORIGINAL in entry.description
+    assert DOCUMENT_TYPO in entry.source_text
     return entry
 
 
@@ -63,7 +66,7 @@ def description_section(page):
     return page.locator("section[aria-labelledby=description]").inner_text()
 
 
-def test_editor_fixes_the_510_typo_sees_it_public_then_reverts_it(browser, site, entry_with_typo):
+def test_editor_edits_510_sees_it_public_then_reverts_it(browser, site, entry_510):
     ARTIFACTS.mkdir(exist_ok=True)
     context, page, errors = log_in(browser, site)
     assert "编辑后台" in page.title()
@@ -77,25 +80,25 @@ def test_editor_fixes_the_510_typo_sees_it_public_then_reverts_it(browser, site,
     page.wait_for_url(re.compile(r"\?q=510"))
     page.locator("#result_list").get_by_role("link", name="510", exact=True).click()
     textarea = page.locator("textarea[name=description]")
-    assert TYPO in textarea.input_value()
-    assert TYPO in page.locator(".field-source_text .readonly").inner_text()
+    assert ORIGINAL in textarea.input_value()
+    assert DOCUMENT_TYPO in page.locator(".field-source_text .readonly").inner_text()
     page.screenshot(path=ARTIFACTS / "admin-change-form.png", full_page=True)
 
-    # 3. Fix the typo with an edit summary.
-    textarea.fill(textarea.input_value().replace(TYPO, FIXED))
-    page.fill("input[name=change_reason]", f"修正错别字：{TYPO} → {FIXED}")
+    # 3. Change a sentence, with an edit summary.
+    textarea.fill(textarea.input_value().replace(ORIGINAL, EDITED))
+    page.fill("input[name=change_reason]", f"改写：{ORIGINAL} → {EDITED}")
     page.locator("input[name=_save]").last.click()
     page.wait_for_selector(".messagelist .success")
 
-    # 4. The fix is on the public page at once.
+    # 4. The edit is on the public page at once.
     page.goto(f"{site}/510/")
-    assert FIXED in description_section(page)
-    assert TYPO not in description_section(page)
+    assert EDITED in description_section(page)
+    assert ORIGINAL not in description_section(page)
 
     # 5. Revert it from the history.
     page.goto(f"{site}{ADMIN}/statuscodes/statuscode/510/history/")
     rows = page.locator("#change-history tbody tr")
-    assert "修正错别字" in rows.nth(0).inner_text()
+    assert "改写" in rows.nth(0).inner_text()
     assert "editor" in rows.nth(0).inner_text()
     page.screenshot(path=ARTIFACTS / "admin-history.png", full_page=True)
     rows.nth(1).get_by_role("link").first.click()
@@ -105,9 +108,10 @@ def test_editor_fixes_the_510_typo_sees_it_public_then_reverts_it(browser, site,
 
     # 6. The original wording is back on the next visit.
     page.goto(f"{site}/510/")
-    assert TYPO in description_section(page)
+    assert ORIGINAL in description_section(page)
+    assert EDITED not in description_section(page)
     reverted = StatusCode.objects.get(pk=510)
-    assert reverted.version == entry_with_typo.version + 2
+    assert reverted.version == entry_510.version + 2
     assert reverted.history.first().history_change_reason.startswith("恢复到 ")
     assert errors == []
     context.close()
