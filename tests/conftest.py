@@ -24,6 +24,11 @@ if "RedisCache" in _cache_config["BACKEND"]:
     _cache_config["KEY_PREFIX"] = f"{_cache_config.get('KEY_PREFIX', 'statuscodes')}-test-{WORKER}"
 
 
+# whitenoise serves STATIC_ROOT: in tests that is never the staticfiles/ an earlier
+# `make run` may have left behind, but a directory that does not exist. A test that
+# needs collected files makes its own (tests/test_http.py, tests/test_properties.py).
+settings.STATIC_ROOT = settings.BASE_DIR / "tests" / "no-static-root"
+
 # The database's real name, before pytest-django swaps in the test database's.
 _REAL_DATABASE_NAME = settings.DATABASES["default"]["NAME"]
 
