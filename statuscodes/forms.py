@@ -66,11 +66,18 @@ def conflict_message(entry_pk):
     )
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input that no <label for> points at: HTML allows a label only for a visible control."""
+
+    def id_for_label(self, id_):
+        return None
+
+
 class StatusCodeAdminForm(ChangeReasonMixin, forms.ModelForm):
     # The version the editor's copy was read at. Deliberately not the model
     # field (StatusCode.version is editable=False), so a form can never write
     # it directly; it only feeds the check below and the model's guarded UPDATE.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    loaded_version = forms.IntegerField(widget=UnlabelledHiddenInput, min_value=0, required=False)
 
     class Meta:
         model = StatusCode
