@@ -14,8 +14,8 @@ from statuscodes.models import StatusCode
 
 from .browser import ARTIFACTS
 
-# One module, one worker: the module shares one seeded database and one live server.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_admin")]
+# The module shares one seeded database and one live server (and runs on one xdist worker).
+pytestmark = [pytest.mark.browser]
 
 PASSWORD = "a-long-editor-password-2026"
 TYPO = "并没有没满足"

@@ -12,8 +12,8 @@ import pytest
 
 from .browser import ARTIFACTS
 
-# One module, one worker: the module shares one seeded database and one live server.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_pages")]
+# The module shares one seeded database and one live server (and runs on one xdist worker).
+pytestmark = [pytest.mark.browser]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 LOOPBACK = {"127.0.0.1", "localhost"}

@@ -10,8 +10,8 @@ import pytest
 
 from .browser import ARTIFACTS
 
-# One module, one worker: the module shares one seeded database and one live server.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser_search")]
+# The module shares one seeded database and one live server (and runs on one xdist worker).
+pytestmark = [pytest.mark.browser]
 
 HEADER_BOX = 'header form[role="search"] input[name="q"]'
 LISTBOX = '[role="listbox"]'

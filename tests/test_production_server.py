@@ -29,8 +29,8 @@ import pytest
 
 from bench import server as production
 
-# One server for the whole module, so the module runs on one xdist worker.
-pytestmark = [pytest.mark.server, pytest.mark.xdist_group("production_server")]
+# One server for the whole module (which runs on one xdist worker: --dist loadfile).
+pytestmark = [pytest.mark.server]
 
 SEARCH = "/search/?q=%E9%87%8D%E5%AE%9A%E5%90%91"
 PAGES = ["/", "/4xx/", "/404/", SEARCH, "/api/codes/404/"]
