@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 
 from statuscodes.models import Annotation, StatusCode
@@ -178,6 +179,9 @@ def seeded_site(browser, django_db_setup, django_db_blocker):
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
+            # Django keeps a connection per asyncio context, and Playwright's running loop gives
+            # this fixture one of its own: close it, or PostgreSQL's test database cannot be dropped.
+            connections.close_all()
 
 
 @pytest.fixture
