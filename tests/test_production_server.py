@@ -77,6 +77,13 @@ def server(tmp_path_factory, server_database):
     production.prepare(env)
     with production.ProductionServer(env, workers=WORKERS) as running:
         yield running
+    if REDIS_MODE:  # leave no keys behind in the run's Redis database
+        import redis
+
+        client = redis.Redis.from_url(os.environ["REDIS_URL"])
+        keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*", count=1000))
+        if keys:
+            client.delete(*keys)
 
 
 def request(server, method, path, headers=None):
