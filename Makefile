@@ -17,7 +17,7 @@ PYTHON_FOR_VENV := $(shell \
 
 help:
 	@echo "make run    安装依赖、迁移、导入种子数据，并在 http://127.0.0.1:$(PORT)/ 提供站点"
-	@echo "make test   运行全部测试"
+	@echo "make test   并行运行全部测试（PYTEST_ARGS 传参数给 pytest；HYPOTHESIS_PROFILE=ci 为完整模糊测试）"
 	@echo "make serve  以生产配置（gunicorn + whitenoise）运行"
 	@echo "make content 按内容规范（docs/CONTENT.md）检查每个条目"
 	@echo "make bench  负载基准测试，结果写入 docs/PERFORMANCE.md"
@@ -65,6 +65,7 @@ bench: $(STAMP)
 soak: $(STAMP)
 	$(PY) bench/soak.py
 
+# Parallel by default (pyproject.toml's addopts); HYPOTHESIS_PROFILE (quick or ci) passes through.
 test: $(STAMP)
 	DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-use-0123456789 \
 		$(PY) -m pytest $(PYTEST_ARGS)
@@ -84,4 +85,4 @@ content: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py check_content
 
 clean:
-	rm -rf $(VENV) staticfiles var .pytest_cache
+	rm -rf $(VENV) staticfiles var .pytest_cache .hypothesis artifacts

@@ -1,4 +1,4 @@
-"""Start the production configuration (gunicorn, DEBUG off) on a free loopback port.
+"""Start the production configuration (gunicorn, DEBUG off) on a loopback port.
 
 Shared by `make bench` and `make soak`, so both measure the same thing `make serve`
 runs. The tests start the same configuration with their own copy, tests/servers.py
@@ -59,12 +59,6 @@ def write_section(doc, start, end, block, empty):
     doc.write_text(text, encoding="utf-8")
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def production_env(workdir, *, database_url=None, redis_url=None, extra=None):
     """The environment `make serve` would run with, pointed at ``workdir``."""
     workdir = Path(workdir)
@@ -102,13 +96,19 @@ def prepare(env):
 
 
 class ProductionServer:
-    """gunicorn with gunicorn.conf.py on a free port; a context manager."""
+    """gunicorn with gunicorn.conf.py on a loopback port; a context manager.
+
+    The listening socket is bound here, on a port the kernel picks, and handed to
+    gunicorn as an open file descriptor (``fd://``): no other process can take the
+    port between choosing it and gunicorn binding it.
+    """
 
     def __init__(self, env, *, workers=None, log_path=None):
         self.env = dict(env)
-        self.port = free_port()
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.port = self.listener.getsockname()[1]
         self.env["PORT"] = str(self.port)
-        self.env.pop("GUNICORN_BIND", None)
+        self.env["GUNICORN_BIND"] = f"fd://{self.listener.fileno()}"
         if workers:
             self.env["WEB_CONCURRENCY"] = str(workers)
         self.log_path = (
@@ -135,7 +135,9 @@ class ProductionServer:
             env=self.env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            pass_fds=[self.listener.fileno()],
         )
+        self.listener.close()  # gunicorn holds the socket now
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -185,6 +187,7 @@ class ProductionServer:
             return ""
 
     def stop(self):
+        self.listener.close()
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:

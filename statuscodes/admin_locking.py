@@ -59,6 +59,13 @@ def conflict_message(instance):
     )
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input that no <label for> points at: HTML allows a label only for a visible control."""
+
+    def id_for_label(self, id_):
+        return None
+
+
 class LoadedVersionField(forms.IntegerField):
     """The version of the copy the page was built from, in a hidden input.
 
@@ -68,7 +75,7 @@ class LoadedVersionField(forms.IntegerField):
     choice.
     """
 
-    widget = forms.HiddenInput
+    widget = UnlabelledHiddenInput
 
     def __init__(self, **kwargs):
         super().__init__(min_value=0, required=False, **kwargs)

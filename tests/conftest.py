@@ -1,24 +1,68 @@
 import itertools
+import os
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 
+from statuscodes import pagecache
 from statuscodes.models import Annotation, StatusCode
+
+from . import plugins
 
 # Codes no real entry uses, reused round-robin so long runs stay within 100–599.
 _codes = itertools.cycle(range(230, 300))
+
+# With Redis, every pytest-xdist worker keeps its keys under a prefix of its own, so one
+# worker's cache clear or edit never touches another's pages.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+_cache_config = settings.CACHES["default"]
+if "RedisCache" in _cache_config["BACKEND"]:
+    _cache_config["KEY_PREFIX"] = f"{_cache_config.get('KEY_PREFIX', 'statuscodes')}-test-{WORKER}"
+
+
+# whitenoise serves STATIC_ROOT: in tests that is never the staticfiles/ an earlier
+# `make run` may have left behind, but a directory that does not exist. A test that
+# needs collected files makes its own (tests/test_http.py, tests/test_properties.py).
+settings.STATIC_ROOT = settings.BASE_DIR / "tests" / "no-static-root"
+
+# The database's real name, before pytest-django swaps in the test database's.
+_REAL_DATABASE_NAME = settings.DATABASES["default"]["NAME"]
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(plugins.FuzzReport(config), "statuscodes-fuzz-report")
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(plugins.XdistFuzzCollector(), "statuscodes-fuzz-xdist")
+    plugins.install_streaming_guard()
+
+
+def clear_cache():
+    """Empty this run's caches: the pages in this process's memory, and the whole local-memory
+    cache or this worker's Redis keys (the catalogue generation's token among them)."""
+    pagecache.pages.clear()
+    # Forget the shared token this process last read, so the next request reads it again.
+    pagecache.generation.shared = None
+    if not pagecache.generation.uses_redis():
+        cache.clear()
+        return
+    client = pagecache.generation.redis()
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rendered pages are cached; each test starts from an empty cache."""
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 EDITOR_PASSWORD = "a-long-editor-password-2026"
@@ -73,21 +117,17 @@ def make_annotation(db):
 @pytest.fixture
 def seeded(db):
     """The real catalogue, seeded from the committed fixture as `make run` does."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
     call_command("seed_statuscodes", stdout=StringIO())
     return StatusCode.objects.all()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium for one test module; tests that need it skip where it is missing."""
+    """Debian's Chromium for one test module; tests that need it skip where it is missing (fail on CI)."""
     from .browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
 
     if not chromium_available():
-        pytest.skip(f"Debian Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        plugins.missing_tool(f"Debian Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread, and
@@ -98,3 +138,57 @@ def browser():
             launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield launched
             launched.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, also when only the browser modules run.
+
+    pytest-django creates it for tests marked ``django_db``; the browser modules use one
+    committed database per module instead (``seeded_site``) and carry no such mark. Never
+    the real database: when no marked test asked for the test database, it is made here.
+    """
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    if connection.settings_dict["NAME"] != _REAL_DATABASE_NAME:
+        yield
+        return
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def seeded_site(browser, django_db_setup, django_db_blocker):
+    """The real catalogue, seeded once for the module and served by a live server of its own.
+
+    The browser tests read far more than they write, so they share one seeded database
+    (committed, outside any test transaction) instead of re-seeding for every test; a test
+    that edits an entry sets up the state it needs itself. The module's data is flushed
+    when its last test is done, so no other module ever sees it.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        call_command("seed_statuscodes", stdout=StringIO())
+        server = LiveServer("127.0.0.1:0")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            # Django keeps a connection per asyncio context, and Playwright's running loop gives
+            # this fixture one of its own: close it, or PostgreSQL's test database cannot be dropped.
+            connections.close_all()
+
+
+@pytest.fixture
+def site_db(seeded_site, django_db_blocker):
+    """ORM access, for a test, to the module's seeded database (no transaction to roll back)."""
+    with django_db_blocker.unblock():
+        yield

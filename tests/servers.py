@@ -1,4 +1,4 @@
-"""The production configuration (gunicorn, DEBUG off) on a free loopback port, for the tests.
+"""The production configuration (gunicorn, DEBUG off) on a loopback port, for the tests.
 
 tests/test_production_server.py and the ``server`` tests of tests/test_faults.py
 start it to see what a real server puts on the wire, as `make serve` runs it.
@@ -47,12 +47,6 @@ SCRUBBED = (
 )
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def production_env(workdir, *, database_url=None, redis_url=None, extra=None):
     """The environment `make serve` would run with, pointed at ``workdir``."""
     workdir = Path(workdir)
@@ -90,13 +84,19 @@ def prepare(env):
 
 
 class ProductionServer:
-    """gunicorn with gunicorn.conf.py on a free port; a context manager."""
+    """gunicorn with gunicorn.conf.py on a loopback port; a context manager.
+
+    The listening socket is bound here, on a port the kernel picks, and handed to
+    gunicorn as an open file descriptor (``fd://``): no other process can take the
+    port between choosing it and gunicorn binding it.
+    """
 
     def __init__(self, env, *, workers=None, log_path=None):
         self.env = dict(env)
-        self.port = free_port()
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+        self.port = self.listener.getsockname()[1]
         self.env["PORT"] = str(self.port)
-        self.env.pop("GUNICORN_BIND", None)
+        self.env["GUNICORN_BIND"] = f"fd://{self.listener.fileno()}"
         if workers:
             self.env["WEB_CONCURRENCY"] = str(workers)
         self.log_path = (
@@ -123,7 +123,9 @@ class ProductionServer:
             env=self.env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            pass_fds=[self.listener.fileno()],
         )
+        self.listener.close()  # gunicorn holds the socket now
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -161,6 +163,7 @@ class ProductionServer:
             return ""
 
     def stop(self):
+        self.listener.close()
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:

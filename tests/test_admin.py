@@ -495,10 +495,13 @@ def test_unticking_needs_review_records_who_and_when(editor_client, editor, make
 def test_saving_without_touching_the_review_flag_keeps_the_review_record(editor_client, make_entry):
     entry = make_entry(needs_review=False)
 
-    editor_client.post(change_url(entry), form_data(entry, summary="改摘要"))
+    response = editor_client.post(change_url(entry), form_data(entry, summary="改摘要"))
 
+    assert response.status_code == HTTPStatus.FOUND
     entry.refresh_from_db()
+    assert entry.summary == "改摘要"  # the save happened
     assert entry.reviewed_at is None
+    assert entry.reviewed_by is None
 
 
 def test_mark_reviewed_action_from_the_change_list(editor_client, editor, make_entry):

@@ -14,33 +14,55 @@ from statuscodes.models import StatusCode
 
 from .browser import ARTIFACTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The module shares one seeded database and one live server (and runs on one xdist worker).
+pytestmark = [pytest.mark.browser]
 
 PASSWORD = "a-long-editor-password-2026"
 # The document's typo, still shown beside the entry for comparison; the public text has it corrected.
 DOCUMENT_TYPO = "并没有没满足"
-ORIGINAL = "新的服务器不应再使用它"
-EDITED = "新写的服务器不应再发送它"
+# A sentence of 510's curated text, and the typo the test plants in it for the editor to fix.
+FIXED = "新的服务器不应再使用它"
+TYPO = "新的服务器不应在使用它"
 ADMIN = f"/{settings.ADMIN_PATH}"
 
 
-@pytest.fixture
-def site(browser, seeded, live_server, monkeypatch, settings):
-    """The live server with the real catalogue and two editor accounts."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
-    for name in ("editor", "editor2"):
-        call_command("create_editor", name, stdout=StringIO())
-    return live_server.url
+@pytest.fixture(scope="module")
+def editors(seeded_site, django_db_blocker):
+    """Two editor accounts, made once for the module the way operators make them."""
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EDITOR_PASSWORD", PASSWORD)
+        for name in ("editor", "editor2"):
+            call_command("create_editor", name, stdout=StringIO())
 
 
 @pytest.fixture
-def entry_510(site):
-    """510 as the seed leaves it: the curated text, with the document's sentence beside it."""
+def site(seeded_site, editors, site_db):
+    """The module's live server with the real catalogue and two editor accounts."""
+    return seeded_site.url
+
+
+def set_description(code, description, reason):
+    """Give an entry a known description, saved as an editor's edit would be."""
+    entry = StatusCode.objects.get(pk=code)
+    entry.description = description
+    entry._change_reason = reason
+    entry.save()
+    return StatusCode.objects.get(pk=code)
+
+
+@pytest.fixture
+def entry_with_typo(site):
+    """510 with a typo planted in its curated text, awaiting an editor: the seed's text has none to fix.
+
+    Planted in the text the seed wrote, whatever an earlier test in the module left there.
+    """
     entry = StatusCode.objects.get(pk=510)
-    assert ORIGINAL in entry.description
+    seeded = entry.seed_baseline["description"]
+    assert seeded.count(FIXED) == 1 and TYPO not in seeded
+    # The document's sentence beside it keeps the document's own typo, for comparison.
     assert DOCUMENT_TYPO in entry.source_text
-    return entry
+    assert DOCUMENT_TYPO not in seeded
+    return set_description(510, seeded.replace(FIXED, TYPO), "测试：埋下一个错别字")
 
 
 def log_in(browser, site, username="editor"):
@@ -66,7 +88,7 @@ def description_section(page):
     return page.locator("section[aria-labelledby=description]").inner_text()
 
 
-def test_editor_edits_510_sees_it_public_then_reverts_it(browser, site, entry_510):
+def test_editor_edits_510_sees_it_public_then_reverts_it(browser, site, entry_with_typo):
     ARTIFACTS.mkdir(exist_ok=True)
     context, page, errors = log_in(browser, site)
     assert "编辑后台" in page.title()
@@ -80,25 +102,25 @@ def test_editor_edits_510_sees_it_public_then_reverts_it(browser, site, entry_51
     page.wait_for_url(re.compile(r"\?q=510"))
     page.locator("#result_list").get_by_role("link", name="510", exact=True).click()
     textarea = page.locator("textarea[name=description]")
-    assert ORIGINAL in textarea.input_value()
+    assert textarea.input_value() == entry_with_typo.description
     assert DOCUMENT_TYPO in page.locator(".field-source_text .readonly").inner_text()
     page.screenshot(path=ARTIFACTS / "admin-change-form.png", full_page=True)
 
-    # 3. Change a sentence, with an edit summary.
-    textarea.fill(textarea.input_value().replace(ORIGINAL, EDITED))
-    page.fill("input[name=change_reason]", f"改写：{ORIGINAL} → {EDITED}")
+    # 3. Fix the typo with an edit summary.
+    textarea.fill(textarea.input_value().replace(TYPO, FIXED))
+    page.fill("input[name=change_reason]", f"修正错别字：{TYPO} → {FIXED}")
     page.locator("input[name=_save]").last.click()
     page.wait_for_selector(".messagelist .success")
 
-    # 4. The edit is on the public page at once.
+    # 4. The fix is on the public page at once.
     page.goto(f"{site}/510/")
-    assert EDITED in description_section(page)
-    assert ORIGINAL not in description_section(page)
+    assert FIXED in description_section(page)
+    assert TYPO not in description_section(page)
 
     # 5. Revert it from the history.
     page.goto(f"{site}{ADMIN}/statuscodes/statuscode/510/history/")
     rows = page.locator("#change-history tbody tr")
-    assert "改写" in rows.nth(0).inner_text()
+    assert "修正错别字" in rows.nth(0).inner_text()
     assert "editor" in rows.nth(0).inner_text()
     page.screenshot(path=ARTIFACTS / "admin-history.png", full_page=True)
     rows.nth(1).get_by_role("link").first.click()
@@ -106,18 +128,20 @@ def test_editor_edits_510_sees_it_public_then_reverts_it(browser, site, entry_51
     page.locator("input[name=_save]").last.click()
     page.wait_for_selector(".messagelist .success")
 
-    # 6. The original wording is back on the next visit.
+    # 6. The wording before the edit, typo included, is back on the next visit.
     page.goto(f"{site}/510/")
-    assert ORIGINAL in description_section(page)
-    assert EDITED not in description_section(page)
+    assert TYPO in description_section(page)
+    assert FIXED not in description_section(page)
+    assert StatusCode.objects.get(pk=510).description == entry_with_typo.description
     reverted = StatusCode.objects.get(pk=510)
-    assert reverted.version == entry_510.version + 2
+    assert reverted.version == entry_with_typo.version + 2
     assert reverted.history.first().history_change_reason.startswith("恢复到 ")
     assert errors == []
     context.close()
 
 
 def test_two_editors_save_the_same_entry_and_the_second_keeps_their_text(browser, site):
+    set_description(510, "两位编辑开始前的说明。", "测试：准备")
     first, page_a, errors_a = log_in(browser, site, "editor")
     second, page_b, errors_b = log_in(browser, site, "editor2")
     change_url = f"{site}{ADMIN}/statuscodes/statuscode/510/change/"

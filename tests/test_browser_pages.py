@@ -12,7 +12,8 @@ import pytest
 
 from .browser import ARTIFACTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The module shares one seeded database and one live server (and runs on one xdist worker).
+pytestmark = [pytest.mark.browser]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 LOOPBACK = {"127.0.0.1", "localhost"}
@@ -29,25 +30,42 @@ PAGE_TYPES = {
     "dataset": "/api/",
     "not-found": "/no-such-page/",
 }
+SEARCH_RESULTS = "/search/?q=重定向"
+
+
+# Pages whose document is answered 404 (an unassigned code, an unknown path).
+NOT_FOUND_PAGES = {"unassigned", "not-found"}
+# What Chromium logs, and nothing else, when a document is answered 404.
+DOCUMENT_404 = "Failed to load resource: the server responded with a status of 404 (Not Found)"
 
 
 @pytest.fixture
-def site(browser, seeded, live_server):
-    """The live server with the real catalogue."""
-    return live_server.url
+def site(seeded_site):
+    """The module's live server with the real catalogue."""
+    return seeded_site.url
 
 
 class Recorder:
-    """Collects every request, console error and page error of one browser page."""
+    """Collects every request, console error (with the URL that logged it) and page error of one page."""
 
     def __init__(self, page):
         self.requests, self.errors = [], []
         page.on("request", lambda request: self.requests.append(request.url))
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error" and self.errors.append((message.text, message.location.get("url")))
+            ),
+        )
+        page.on("pageerror", lambda error: self.errors.append((str(error), None)))
 
     def foreign_requests(self):
         return [url for url in self.requests if urlsplit(url).hostname not in LOOPBACK]
+
+
+def expected_404_errors(site, paths):
+    """Exactly one console error per 404 document visited: Chromium's own notice, for that URL."""
+    return [(DOCUMENT_404, site + path) for path in paths]
 
 
 def open_page(browser, **options):
@@ -117,10 +135,11 @@ def test_filters_keep_their_state_in_the_query_string(browser, site):
 @pytest.mark.parametrize("width", [390, 320])
 def test_no_page_scrolls_sideways_on_a_phone(browser, site, width):
     context, page, recorder = open_page(browser, viewport={"width": width, "height": 800})
-    for path in [*PAGE_TYPES.values(), "/search/?q=重定向"]:
+    for path in [*PAGE_TYPES.values(), SEARCH_RESULTS]:
         page.goto(site + path)
         assert not has_horizontal_scroll(page), path
-    assert recorder.errors == [] or all("404" in error for error in recorder.errors)
+    not_found = [PAGE_TYPES[name] for name in NOT_FOUND_PAGES]
+    assert sorted(recorder.errors) == sorted(expected_404_errors(site, not_found))
     assert recorder.foreign_requests() == []
     context.close()
 
@@ -128,10 +147,11 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, site, width):
 def test_pages_make_no_console_errors_and_no_foreign_requests(browser, site):
     context, page, recorder = open_page(browser, viewport=DESKTOP)
     for name, path in PAGE_TYPES.items():
-        if name in ("unassigned", "not-found"):
-            continue  # Chromium logs every 404 document as a console error.
-        page.goto(site + path)
-    assert recorder.errors == []
+        response = page.goto(site + path)
+        assert response.status == (404 if name in NOT_FOUND_PAGES else 200), path
+    # Chromium logs every 404 document as a console error: those, and nothing more.
+    not_found = [PAGE_TYPES[name] for name in NOT_FOUND_PAGES]
+    assert sorted(recorder.errors) == sorted(expected_404_errors(site, not_found))
     assert recorder.foreign_requests() == []
     context.close()
 
@@ -139,13 +159,18 @@ def test_pages_make_no_console_errors_and_no_foreign_requests(browser, site):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_of_every_page_type(browser, site, scheme):
     ARTIFACTS.mkdir(exist_ok=True)
+    written = []
     for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         context, page, _ = open_page(browser, viewport=viewport, color_scheme=scheme)
         for name, path in PAGE_TYPES.items():
+            target = ARTIFACTS / f"page-{name}-{device}-{scheme}.png"
+            target.unlink(missing_ok=True)  # a file from an earlier run must not count
             page.goto(site + path)
-            page.screenshot(path=ARTIFACTS / f"page-{name}-{device}-{scheme}.png", full_page=True)
+            page.screenshot(path=target, full_page=True)
+            written.append(target)
         context.close()
-    assert len(list(ARTIFACTS.glob(f"page-*-{scheme}.png"))) >= 2 * len(PAGE_TYPES)
+    assert len(written) == 2 * len(PAGE_TYPES)
+    assert all(path.read_bytes().startswith(b"\x89PNG") for path in written)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -153,8 +178,10 @@ def test_axe_finds_no_serious_or_critical_violations(browser, site, scheme):
     # The page's CSP rightly refuses injected scripts; bypass it for the checker only.
     context, page, _ = open_page(browser, viewport=DESKTOP, color_scheme=scheme, bypass_csp=True)
     problems = {}
-    for path in PAGE_TYPES.values():
+    for path in [*PAGE_TYPES.values(), SEARCH_RESULTS]:
         page.goto(site + path)
+        if path == SEARCH_RESULTS:
+            assert page.locator("ol.search-results li").count() > 0  # a page of real results
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         serious = [

@@ -10,7 +10,8 @@ import pytest
 
 from .browser import ARTIFACTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The module shares one seeded database and one live server (and runs on one xdist worker).
+pytestmark = [pytest.mark.browser]
 
 HEADER_BOX = 'header form[role="search"] input[name="q"]'
 LISTBOX = '[role="listbox"]'
@@ -18,8 +19,8 @@ OPTION = '[role="option"]'
 
 
 @pytest.fixture
-def site(browser, seeded, live_server):
-    return live_server.url
+def site(seeded_site):
+    return seeded_site.url
 
 
 @pytest.fixture

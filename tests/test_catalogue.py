@@ -177,3 +177,82 @@ def test_one_line_fields_refuse_direction_overrides(make_entry, field):
         entry.full_clean()
 
     assert field in caught.value.message_dict
+
+
+def database_state():
+    """Every row the seed could touch, history included."""
+    return (
+        list(StatusCode.objects.order_by("code").values()),
+        list(Annotation.objects.order_by("pk").values()),
+        list(StatusCode.history.order_by("history_id").values()),
+        list(Annotation.history.order_by("history_id").values()),
+    )
+
+
+def test_seed_never_brings_back_a_deleted_entry():
+    seed()
+    entry = StatusCode.objects.get(code=510)
+    entry._change_reason = "编辑删除"
+    entry.delete()
+
+    first, second = seed("--verbosity", "2"), seed()
+
+    assert not StatusCode.objects.filter(code=510).exists()
+    assert not Annotation.objects.filter(status_code_id=510).exists()
+    assert "510：编辑已删除此条目" in first and "510：编辑已删除此条目" in second
+    assert "新建 0，" in first and "新建 0，" in second
+
+
+def test_seed_leaves_entries_that_existed_before_it_as_they_were(make_entry, make_annotation):
+    """Entries made in the admin before the first seed: one the fixture also has, one it does not."""
+    own = make_entry(code=404, phrase="Not Found", name_zh="编辑自建", summary="编辑写的摘要。")
+    own_note = make_annotation(own, body="编辑写的注解。")
+    other = make_entry(code=299, phrase="Editor Made", name_zh="编辑新增", summary="只在本站有的条目。")
+    make_annotation(other, body="另一条注解。")
+    own_before = {name: getattr(own, name) for name in CURATED_FIELDS}
+    other_before = (
+        StatusCode.objects.filter(code=299).values().get(),
+        list(Annotation.objects.filter(status_code_id=299).values()),
+        StatusCode.history.filter(code=299).count(),
+    )
+
+    out = seed("--verbosity", "2") + seed("--verbosity", "2")
+
+    own.refresh_from_db()
+    assert {name: getattr(own, name) for name in CURATED_FIELDS} == own_before
+    assert Annotation.objects.filter(pk=own_note.pk).values_list("body", flat=True).get() == "编辑写的注解。"
+    assert "404.summary：编辑已修改，保留编辑的版本" in out
+    assert other_before == (
+        StatusCode.objects.filter(code=299).values().get(),
+        list(Annotation.objects.filter(status_code_id=299).values()),
+        StatusCode.history.filter(code=299).count(),
+    )
+    assert "299" not in out
+
+
+def test_seed_dry_run_on_an_edited_database_changes_nothing_and_reports_what_a_real_run_does(tmp_path):
+    seed()
+    edited = StatusCode.objects.get(code=404)
+    edited.summary = "编辑改过的摘要。"
+    edited.save()
+    StatusCode.objects.get(code=510).delete()
+    Annotation.objects.exclude(seed_key="").order_by("pk").first().delete()
+    Annotation.objects.filter(status_code_id=301).exclude(seed_key="").order_by("pk").last().delete()
+    # Upstream changes too: a field nobody edited, a field an editor did, and the document's text.
+    records = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    for record in records:
+        if record["model"] == "statuscodes.statuscode" and record["pk"] in (200, 404):
+            record["fields"]["summary"] = f"上游改过的摘要 {record['pk']}。"
+            record["fields"]["source_text"] = f"上游改过的原文 {record['pk']}。"
+    changed = tmp_path / "statuscodes.json"
+    changed.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    before = database_state()
+
+    rehearsal = seed("--dry-run", "--verbosity", "2", "--fixture", str(changed))
+
+    assert database_state() == before
+    real = seed("--verbosity", "2", "--fixture", str(changed))
+    assert database_state() != before
+    assert rehearsal.count("（演练，未写入）") == 1
+    assert rehearsal.replace("（演练，未写入）", "", 1) == real
+    assert "更新 200：summary, source_text" in real and "404.summary：编辑已修改" in real

@@ -12,7 +12,6 @@ Two kinds of test live here:
 
 import contextlib
 import logging
-import os
 import socket
 import threading
 import urllib.error
@@ -30,6 +29,7 @@ from django.urls import path
 
 from statuscodes.models import StatusCode
 
+from .scratch import scratch_database, scratch_url, server_port
 from .servers import ProductionServer, manage, production_env
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_faults_out_of_range_code_still_404_when_database_down(client, catalogue
     with database_down():
         response = Client(raise_request_exception=False).get("/999/")
 
-    assert response.status_code in (HTTPStatus.NOT_FOUND, HTTPStatus.SERVICE_UNAVAILABLE)
+    assert response.status_code == HTTPStatus.NOT_FOUND
 
 
 # A small URLconf for failures the real views may or may not trigger: a lazy
@@ -162,23 +162,27 @@ def test_faults_404_handler_failing_is_503_not_500(catalogue):
 # --- Redis -------------------------------------------------------------------
 
 
+@contextlib.contextmanager
 def closed_port():
+    """A loopback port that refuses connections: bound, never listening, and held so no one else takes it."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        yield sock.getsockname()[1]
 
 
 @pytest.fixture
 def redis_down(settings, monkeypatch):
     # After a failure the site skips the cache for a few seconds; start each test fresh.
     monkeypatch.setattr("statuscodes.pagecache.generation.unavailable_until", 0.0)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    with closed_port() as port:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
         }
-    }
+        yield
 
 
 @pytest.mark.parametrize("url", PUBLIC_PATHS)
@@ -247,6 +251,7 @@ def prepare_server(env):
 
 
 @pytest.mark.server
+@pytest.mark.standalone
 def test_faults_server_sqlite_file_unreadable_then_back(tmp_path):
     # Connections are opened per request here, so the fault is seen on the next
     # request; with persistent connections an open SQLite file keeps working.
@@ -273,32 +278,39 @@ def test_faults_server_sqlite_file_unreadable_then_back(tmp_path):
 
 
 class Relay:
-    """A TCP relay standing in for the network path to PostgreSQL; stop() cuts it."""
+    """A TCP relay standing in for the network path to PostgreSQL; cut() breaks it, mend() restores it.
+
+    It listens on one port for its whole life (one the kernel picks), so the server's
+    DATABASE_URL stays valid throughout: while cut, open connections are shut and every
+    new one is closed as soon as it arrives.
+    """
 
     def __init__(self, target_port):
         self.target_port = target_port
-        self.port = closed_port()
-        self.sockets = []
-        self.running = False
-
-    def start(self):
-        self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(0.2)
-        self.running = True
+        self.port = self.listener.getsockname()[1]
+        self.sockets = []
+        self.lock = threading.Lock()
+        self.is_cut = False
+        self.closed = False
         self.thread = threading.Thread(target=self._accept, daemon=True)
         self.thread.start()
-        return self
 
     def _accept(self):
-        while self.running:
+        while not self.closed:
             try:
                 downstream, _ = self.listener.accept()
             except TimeoutError:
                 continue
             except OSError:
                 return
+            if self.is_cut:
+                downstream.close()
+                continue
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
-            self.sockets += [downstream, upstream]
+            with self.lock:
+                self.sockets += [downstream, upstream]
             for source, sink in ((downstream, upstream), (upstream, downstream)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
@@ -313,45 +325,37 @@ class Relay:
             with contextlib.suppress(OSError):
                 sink.shutdown(socket.SHUT_RDWR)
 
-    def stop(self):
-        self.running = False
-        self.thread.join()
-        self.listener.close()
-        for sock in self.sockets:
+    def cut(self):
+        self.is_cut = True
+        with self.lock:
+            sockets, self.sockets = self.sockets, []
+        for sock in sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
-        self.sockets = []
 
+    def mend(self):
+        self.is_cut = False
 
-def postgres_available():
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-    except OSError:
-        return False
-    return True
+    def close(self):
+        self.cut()
+        self.closed = True
+        self.thread.join()
+        self.listener.close()
 
 
 @pytest.fixture
 def fault_database():
-    """A throwaway PostgreSQL database, named after this test process."""
-    import psycopg
-
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
-    name = f"reliability_faults_{os.getpid()}"
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield name
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A throwaway PostgreSQL database, named after the run's and this test process."""
+    with scratch_database("faults") as name:
+        yield name
 
 
 @pytest.mark.server
+@pytest.mark.standalone
 def test_faults_server_postgresql_unreachable_then_back(tmp_path, fault_database):
-    relay = Relay(5432).start()
-    url = f"postgres://postgres@127.0.0.1:{relay.port}/{fault_database}"
+    relay = Relay(server_port())
+    url = scratch_url(fault_database, port=relay.port)
     # Persistent connections with health checks, as in production.
     env = production_env(tmp_path, database_url=url)
     try:
@@ -360,21 +364,20 @@ def test_faults_server_postgresql_unreachable_then_back(tmp_path, fault_database
             for path_ in SERVER_PATHS:
                 assert fetch(server.url(path_))[0] == HTTPStatus.OK
 
-            relay.stop()
+            relay.cut()
             for attempt in range(3):
                 for path_ in SERVER_PATHS:
                     separator = "&" if "?" in path_ else "?"
                     assert_server_degraded(server.url(path_) + f"{separator}down={attempt}", path_)
 
-            relay.start()
+            relay.mend()
             for attempt in range(3):
                 for path_ in SERVER_PATHS:
                     separator = "&" if "?" in path_ else "?"
                     status = fetch(server.url(path_) + f"{separator}back={attempt}")[0]
                     assert status == HTTPStatus.OK
     finally:
-        if relay.running:
-            relay.stop()
+        relay.close()
 
 
 def test_faults_database_down_during_login_is_plain_503(client, catalogue):

@@ -334,21 +334,20 @@ def test_accepts_gzip_reads_quality_values(header, expected):
 
 @pytest.fixture
 def unreachable_redis(settings, monkeypatch):
-    """Point the cache at a loopback port nothing listens on."""
+    """Point the cache at a loopback port nothing listens on (bound and held, so no one else can)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
         }
-    }
-    monkeypatch.setattr(pagecache.generation, "unavailable_until", 0.0)
-    yield
-    monkeypatch.setattr(pagecache.generation, "unavailable_until", 0.0)
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        monkeypatch.setattr(pagecache.generation, "unavailable_until", 0.0)
+        yield
+        monkeypatch.setattr(pagecache.generation, "unavailable_until", 0.0)
 
 
 def test_site_serves_when_redis_is_unreachable(client, catalogue, unreachable_redis):

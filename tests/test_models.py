@@ -168,6 +168,7 @@ print(json.dumps({"outcomes": outcomes, "description": stored.description, "vers
 """
 
 
+@pytest.mark.standalone
 def test_concurrent_saves_on_a_file_sqlite_database(tmp_path):
     """The production SQLite settings (WAL, IMMEDIATE transactions) with two real threads."""
     env = {

@@ -1,43 +1,82 @@
 """The production configuration under the real server: gunicorn, DEBUG off, 3 workers.
 
 The test client hides what a real server sees: it strips HEAD bodies and does
-not enforce CSRF. This module starts gunicorn with gunicorn.conf.py on a free
-loopback port, with its own SQLite file, collected static files and cache
-generation file in a temporary directory (migrated and seeded as `make serve`
-does), and talks to it over HTTP.
+not enforce CSRF. This module starts gunicorn with gunicorn.conf.py on a
+loopback port, with collected static files and a cache generation file in a
+temporary directory (migrated and seeded as `make serve` does), and talks to it
+over HTTP.
+
+The server uses what the test run uses: its own SQLite file and per-worker
+memory caches on a plain run, or, when the run has DATABASE_URL and REDIS_URL
+(CI's PostgreSQL step), a scratch PostgreSQL database of its own and Redis.
 """
 
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 import uuid
+from collections import Counter
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from . import servers as production
+from .plugins import missing_tool
+from .scratch import scratch_database, scratch_url
 
-pytestmark = pytest.mark.server
+# One server for the whole module (which runs on one xdist worker: --dist loadfile).
+pytestmark = [pytest.mark.server]
 
 SEARCH = "/search/?q=%E9%87%8D%E5%AE%9A%E5%90%91"
 PAGES = ["/", "/4xx/", "/404/", SEARCH, "/api/codes/404/"]
+WORKERS = 3
+# gunicorn's access log, one line per request: the worker's pid and the X-Probe header we send.
+ACCESS_LOG_FORMAT = "probe=%({x-probe}i)s pid=%(p)s status=%(s)s"
+ACCESS_LOG = {"GUNICORN_ACCESS_LOG": "1", "GUNICORN_CMD_ARGS": f"--access-logformat='{ACCESS_LOG_FORMAT}'"}
+REDIS_MODE = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server_database():
+    """A scratch PostgreSQL database beside the run's own when the run uses PostgreSQL; else None."""
+    if not REDIS_MODE:
+        yield None
+        return
+    with scratch_database("server") as name:
+        yield scratch_url(name)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, server_database):
     workdir = tmp_path_factory.mktemp("production")
     env = production.production_env(
-        workdir, extra={"DJANGO_HSTS_SECONDS": "31536000", "DJANGO_BEHIND_TLS_PROXY": "1"}
+        workdir,
+        database_url=server_database,
+        redis_url=os.environ["REDIS_URL"] if REDIS_MODE else None,
+        extra={
+            "DJANGO_HSTS_SECONDS": "31536000",
+            "DJANGO_BEHIND_TLS_PROXY": "1",
+            "CACHE_KEY_PREFIX": f"server-test-{uuid.uuid4().hex}",
+            **ACCESS_LOG,
+        },
     )
     production.prepare(env)
-    with production.ProductionServer(env, workers=3) as running:
+    with production.ProductionServer(env, workers=WORKERS) as running:
         yield running
+    if REDIS_MODE:  # leave no keys behind in the run's Redis database
+        import redis
+
+        client = redis.Redis.from_url(os.environ["REDIS_URL"])
+        keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*", count=1000))
+        if keys:
+            client.delete(*keys)
 
 
 def request(server, method, path, headers=None):
@@ -152,44 +191,66 @@ def test_public_pages_set_no_cookies(server, path):
     assert "cookie" not in headers.get("vary", "").lower()
 
 
-def on_every_worker(server, path, workers=3):
-    """GET ``path`` once on each worker, for certain.
+def on_every_worker(server, path, workers=WORKERS):
+    """GET ``path`` once on each worker, for certain, and prove it from gunicorn's access log.
 
     A sync worker handles one connection at a time. Opening one connection per
     worker and sending only part of the request makes each worker take one and
-    wait for the rest, so the requests cannot all land on the same worker.
+    wait for the rest, so the requests cannot all land on the same worker. Each
+    request carries a probe header of its own; the access log then names the
+    worker pid that answered each probe, and those pids must all differ.
+    Returns {pid: response text}.
     """
+    probes = [uuid.uuid4().hex for _ in range(workers)]
     head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
     sockets = [socket.create_connection(("127.0.0.1", server.port), timeout=10) for _ in range(workers)]
     try:
         for sock in sockets:
             sock.sendall(head.encode())
         time.sleep(0.5)  # every worker has now accepted one connection and waits on it
-        for sock in sockets:
-            sock.sendall(b"Connection: close\r\n\r\n")
+        for sock, probe in zip(sockets, probes, strict=True):
+            sock.sendall(f"X-Probe: {probe}\r\nConnection: close\r\n\r\n".encode())
         bodies = []
         for sock in sockets:
             chunks = []
             while chunk := sock.recv(65536):
                 chunks.append(chunk)
             bodies.append(b"".join(chunks).decode("utf-8", "replace"))
-        return bodies
     finally:
         for sock in sockets:
             sock.close()
+    answered = {}
+    deadline = time.monotonic() + 10
+    while len(answered) < workers and time.monotonic() < deadline:
+        logged = dict(re.findall(r"probe=([0-9a-f]{32}) pid=<?(\d+)", server.log()))
+        answered = {probe: int(logged[probe]) for probe in probes if probe in logged}
+        time.sleep(0.05)
+    pids = [answered.get(probe) for probe in probes]
+    assert None not in pids, f"{path}: the access log does not name a worker for every request"
+    assert len(set(pids)) == workers, (
+        f"{path}: answered by workers {Counter(pids)}, not {workers} different ones"
+    )
+    assert set(pids) == set(server.worker_pids())
+    return dict(zip(pids, bodies, strict=True))
+
+
+def status_line(response):
+    return response.split("\r\n", 1)[0]
 
 
 def test_an_edit_shows_on_every_worker_at_once(server):
-    """Without Redis each worker caches pages in its own memory; an edit must still reach all of them."""
-    paths = ["/404/", "/api/codes/404/", "/"]
-    assert len(server.worker_pids()) == 3
+    """Each worker caches pages (in its memory, or in Redis with a local copy); an edit reaches all at once."""
+    new_name = f"改名测试-{uuid.uuid4().hex[:8]}"
+    search = f"/search/?q={quote(new_name)}"
+    paths = ["/404/", "/api/codes/404/", "/", search]
+    assert len(server.worker_pids()) == WORKERS
     for path in paths:
         for _ in range(2):  # the second round is a cache hit on every worker
-            assert all(
-                " 200 OK" in response.split("\r\n", 1)[0] for response in on_every_worker(server, path)
-            )
+            responses = on_every_worker(server, path)
+            assert all(" 200 OK" in status_line(response) for response in responses.values())
+    # Before the edit the search for the new name finds nothing on any worker.
+    assert all('class="search-empty"' in response for response in on_every_worker(server, search).values())
 
-    new_name = f"改名测试-{uuid.uuid4().hex[:8]}"
     edit = (
         "from statuscodes.models import StatusCode\n"
         "entry = StatusCode.objects.get(code=404)\n"
@@ -200,8 +261,36 @@ def test_an_edit_shows_on_every_worker_at_once(server):
 
     for path in paths:
         responses = on_every_worker(server, path)
-        stale = [response.split("\r\n", 1)[0] for response in responses if new_name not in response]
-        assert not stale, f"{path}: {len(stale)} of 3 workers still serve the old entry"
+        stale = [pid for pid, response in responses.items() if new_name not in response]
+        assert not stale, f"{path}: workers {stale} of {WORKERS} still serve the old entry"
+    found = on_every_worker(server, search)
+    assert all(
+        'href="/404/"' in response.split('class="code-list search-results"', 1)[-1]
+        for response in found.values()
+    )
+
+
+def test_the_server_uses_the_runs_database_and_cache(server):
+    """On CI's PostgreSQL step the real server really runs on PostgreSQL and Redis."""
+    checked = production.manage(
+        server.env,
+        "shell",
+        "--command",
+        "from django.conf import settings; from django.db import connection; "
+        "print('USING', connection.vendor, settings.CACHES['default']['BACKEND'].rsplit('.', 1)[1])",
+    )
+    (line,) = [line for line in checked.stdout.splitlines() if line.startswith("USING ")]
+    vendor, cache_backend = line.split()[1:]
+
+    if REDIS_MODE:
+        assert (vendor, cache_backend) == ("postgresql", "RedisCache")
+        import redis
+
+        client = redis.Redis.from_url(os.environ["REDIS_URL"])
+        request(server, "GET", "/404/")
+        assert client.get(f"{server.env['CACHE_KEY_PREFIX']}:catalogue-generation") is not None
+    else:
+        assert (vendor, cache_backend) == ("sqlite", "LocMemCache")
 
 
 @pytest.fixture(scope="module")
@@ -248,64 +337,55 @@ def test_gunicorn_logged_no_warnings(server, static_asset):
 
 # --- Two hosts sharing PostgreSQL and Redis ---------------------------------------------------------
 
-SHARED_DATABASE_URL = os.environ.get(
-    "SERVER_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/statuscodes_server_test"
-)
-SHARED_REDIS_URL = os.environ.get("SERVER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+# The run's Redis when it has one, else the local server's first database (under a prefix of its own).
+TWO_HOSTS_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 # The bound docs/PERFORMANCE.md states for an edit to reach every worker of every host.
 EDIT_REACHES_EVERY_HOST_WITHIN = 1.0
 
 
-def postgres_and_redis_or_skip():
-    psycopg = pytest.importorskip("psycopg")
-    redis = pytest.importorskip("redis")
-    parsed = urllib.parse.urlsplit(SHARED_DATABASE_URL)
-    name = parsed.path.lstrip("/")
-    try:
-        admin = urllib.parse.urlunsplit(parsed._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as connection:
-            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                connection.execute(f'CREATE DATABASE "{name}"')
-        redis.Redis.from_url(SHARED_REDIS_URL, socket_connect_timeout=2).ping()
-    except (psycopg.Error, redis.RedisError, OSError) as exc:
-        pytest.skip(f"PostgreSQL and Redis are needed for two hosts: {exc}")
-    return redis.Redis.from_url(SHARED_REDIS_URL)
-
-
 @pytest.fixture(scope="module")
 def two_hosts(tmp_path_factory):
-    """Two gunicorn servers, each with its own generation file, sharing one database and one Redis."""
-    client = postgres_and_redis_or_skip()
-    prefix = f"two-hosts-{uuid.uuid4().hex[:8]}"
-    servers = []
+    """Two gunicorn servers, each with its own generation file, sharing one scratch database and one Redis."""
+    import redis
+
+    client = redis.Redis.from_url(TWO_HOSTS_REDIS_URL, socket_connect_timeout=2)
     try:
-        for name in ("host-a", "host-b"):
-            workdir = tmp_path_factory.mktemp(name)
-            env = production.production_env(
-                workdir,
-                database_url=SHARED_DATABASE_URL,
-                redis_url=SHARED_REDIS_URL,
-                extra={"CACHE_KEY_PREFIX": prefix},
-            )
-            if not servers:
-                production.prepare(env)
-            else:
-                production.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-            servers.append(production.ProductionServer(env, workers=3).start())
-        yield servers
-    finally:
-        for running in servers:
-            running.stop()
-        for key in client.scan_iter(match=f"{prefix}:*"):
-            client.delete(key)
+        client.ping()
+    except (redis.RedisError, OSError) as exc:
+        missing_tool(f"Redis is needed for two hosts: {exc}")
+    prefix = f"two-hosts-{uuid.uuid4().hex}"
+    servers = []
+    with scratch_database("two_hosts") as name:
+        try:
+            for host in ("host-a", "host-b"):
+                env = production.production_env(
+                    tmp_path_factory.mktemp(host),
+                    database_url=scratch_url(name),
+                    redis_url=TWO_HOSTS_REDIS_URL,
+                    extra={"CACHE_KEY_PREFIX": prefix, **ACCESS_LOG},
+                )
+                if not servers:
+                    production.prepare(env)
+                else:
+                    production.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+                servers.append(production.ProductionServer(env, workers=WORKERS).start())
+            yield servers
+        finally:
+            for running in servers:
+                running.stop()
+            keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+            if keys:
+                client.delete(*keys)
 
 
+@pytest.mark.standalone
 def test_an_edit_reaches_the_editor_at_once_and_every_host_within_a_second(two_hosts):
     host_a, host_b = two_hosts
     path = "/404/"
     for host in (host_a, host_b):
         for _ in range(2):  # the second round is a hit from each worker's memory
-            assert all(" 200 OK" in response.split("\r\n", 1)[0] for response in on_every_worker(host, path))
+            responses = on_every_worker(host, path)
+            assert all(" 200 OK" in status_line(response) for response in responses.values())
 
     new_name = f"跨主机改名-{uuid.uuid4().hex[:8]}"
     edit = (
@@ -317,12 +397,12 @@ def test_an_edit_reaches_the_editor_at_once_and_every_host_within_a_second(two_h
     production.manage(host_a.env, "shell", "--command", edit)
 
     # The host that saved: every worker at once, through the generation file.
-    assert all(new_name in response for response in on_every_worker(host_a, path))
+    assert all(new_name in response for response in on_every_worker(host_a, path).values())
     # The editor's own next request, whichever host it reaches: at once.
     _, _, body = request(host_b, "GET", path, headers={"Cookie": "sessionid=editor-session"})
     assert new_name in body.decode()
     # Every worker of every host: within the stated bound.
     time.sleep(EDIT_REACHES_EVERY_HOST_WITHIN)
     for host in (host_a, host_b):
-        stale = [r.split("\r\n", 1)[0] for r in on_every_worker(host, path) if new_name not in r]
-        assert not stale, f"{len(stale)} of 3 workers still serve the old entry"
+        stale = [pid for pid, response in on_every_worker(host, path).items() if new_name not in response]
+        assert not stale, f"workers {stale} of {WORKERS} still serve the old entry"

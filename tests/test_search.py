@@ -15,12 +15,21 @@ SUGGEST = reverse("statuscodes:suggest")
 
 
 def hit_codes(response):
-    """The codes of the hits, in the order the reader sees them."""
+    """The codes of the hits, in the order the reader sees them.
+
+    Only a results page answers: an error, a redirect, or a page with neither the
+    results list nor the "no results" block fails here instead of reading as "no hits".
+    """
+    assert response.status_code == HTTPStatus.OK, response.status_code
     html = response.content.decode()
-    results = html.split('class="code-list search-results"', 1)
-    if len(results) == 1:
+    before, found, results = html.partition('class="code-list search-results"')
+    if not found:
+        assert 'class="search-empty"' in html, "neither results nor the no-results block"
         return []
-    return [int(code) for code in re.findall(r'<span class="code-num c\d">(\d+)</span>', results[1])]
+    assert 'class="search-empty"' not in before
+    codes = [int(code) for code in re.findall(r'<span class="code-num c\d">(\d+)</span>', results)]
+    assert codes, "a results list without a single hit"
+    return codes
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from statuscodes import search
 
-pytestmark = pytest.mark.django_db
+from .plugins import examples
+
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 SEARCH = reverse("statuscodes:search")
 SUGGEST = reverse("statuscodes:suggest")
@@ -19,8 +21,9 @@ ALLOWED = {HTTPStatus.OK, HTTPStatus.SEE_OTHER, HTTPStatus.BAD_REQUEST}
 
 # Function-scoped fixtures (client, the catalogue) are shared by every example on purpose:
 # search never writes, so examples cannot affect each other.
-# About 2,000 examples in all (the raw test sends two requests each), about 20 s of CPU.
-SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# About 2,000 examples in all under the ci profile (the raw test sends two requests each),
+# about 20 s of CPU; a tenth of that under the quick default (tests/plugins.py).
+SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 interesting = st.sampled_from(
     [
@@ -74,7 +77,7 @@ def query_string(q, class_value, lifecycle, page):
     return urllib.parse.urlencode(params, encoding="utf-8", errors="surrogatepass")
 
 
-@settings(SETTINGS, max_examples=900)
+@settings(SETTINGS, max_examples=examples(900))
 @given(
     q=queries,
     class_value=filter_values,
@@ -95,7 +98,7 @@ def test_search_answers_any_parameters_with_200_303_or_400(
         assert response.status_code == HTTPStatus.BAD_REQUEST
 
 
-@settings(SETTINGS, max_examples=250)
+@settings(SETTINGS, max_examples=examples(250))
 @given(raw=raw_bytes)
 def test_search_answers_any_raw_query_string(client, catalogue, raw):
     # Percent-encode arbitrary bytes, and also send some unencoded: invalid UTF-8, stray "%".
@@ -105,7 +108,7 @@ def test_search_answers_any_raw_query_string(client, catalogue, raw):
         assert response.status_code in ALLOWED
 
 
-@settings(SETTINGS, max_examples=350)
+@settings(SETTINGS, max_examples=examples(350))
 @given(q=queries)
 def test_suggest_answers_any_query_with_json(client, catalogue, q):
     response = client.get(f"{SUGGEST}?{query_string(q, None, None, None)}")
@@ -114,7 +117,7 @@ def test_suggest_answers_any_query_with_json(client, catalogue, q):
     assert len(data["results"]) <= search.SUGGEST_LIMIT
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500))
 @given(text=st.text(max_size=60), q=st.text(max_size=10))
 def test_highlight_never_lets_markup_through(text, q):
     forms = tuple(term for term in search.parse(q).terms)

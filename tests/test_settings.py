@@ -110,7 +110,7 @@ def test_malformed_numbers_are_refused_with_a_clear_message(value):
     assert "DJANGO_HSTS_SECONDS must be a whole number" in completed.stderr
 
 
-def test_check_deploy_passes_with_the_production_environment():
+def test_check_deploy_passes_with_the_production_environment(tmp_path):
     completed = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -121,6 +121,8 @@ def test_check_deploy_passes_with_the_production_environment():
             "DJANGO_SECURE_SSL_REDIRECT": "1",
             "DJANGO_SECURE_COOKIES": "1",
             "DJANGO_HSTS_SECONDS": "31536000",
+            # The checks open the database: a file of the test's own, never the checkout's db.sqlite3.
+            "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
         },
         capture_output=True,
         text=True,
