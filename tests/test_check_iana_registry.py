@@ -141,6 +141,7 @@ def test_an_unreachable_url_gets_a_clear_error(catalogue, monkeypatch):
     )
 
 
+@pytest.mark.standalone
 def test_manage_py_exit_status_tells_a_scheduled_job(tmp_path):
     database = tmp_path / "db.sqlite3"
     environment = fresh_environment(SQLITE_PATH=str(database), DJANGO_DEBUG="1")

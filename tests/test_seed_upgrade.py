@@ -23,6 +23,9 @@ from statuscodes.models import CURATED_FIELDS
 
 from .subprocesses import fresh_environment
 
+# Its own SQLite file whatever the run uses: CI runs it once, in the SQLite step.
+pytestmark = pytest.mark.standalone
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 OLD_FIXTURE = BASE_DIR / "tests" / "data" / "statuscodes-2d842e5.json"
 CURRENT_FIXTURE = BASE_DIR / "fixtures" / "statuscodes.json"
