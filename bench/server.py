@@ -1,48 +1,40 @@
 """Start the production configuration (gunicorn, DEBUG off) on a loopback port.
 
 Shared by `make bench` and `make soak`, so both measure the same thing `make serve`
-runs. The tests start the same configuration with their own copy, tests/servers.py
-(tests never import from bench/); a change to how the server is started belongs in both. Everything the server writes
-(SQLite file, collected static files, cache generation file) lives in a
-working directory the caller owns; the repository is never touched.
+runs. The server harness itself is the tests' (tests/servers.py: tests never import
+from bench/, so bench builds on theirs); this module adds what only measuring needs:
+worker memory, its own cache key prefix and the writer of the report sections.
+Everything the server writes lives in a working directory the caller owns; the
+repository is never touched.
 """
 
-import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-# Variables from the caller's environment that must not leak into the server.
-SCRUBBED = (
-    "PYTEST_VERSION",
-    "PYTEST_CURRENT_TEST",
-    "PYTEST_XDIST_WORKER",
-    "PYTEST_XDIST_WORKER_COUNT",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "SQLITE_PATH",
-    "DJANGO_DEBUG",
-    "DJANGO_SETTINGS_MODULE",
-    "DJANGO_SECURE_SSL_REDIRECT",
-    "DJANGO_SECURE_COOKIES",
-    "DJANGO_HSTS_SECONDS",
-    "DJANGO_BEHIND_TLS_PROXY",
-    "DJANGO_ALLOWED_HOSTS",
-    "CACHE_GENERATION_FILE",
-    "CACHE_KEY_PREFIX",
-    "DJANGO_STATIC_ROOT",
-    "WEB_CONCURRENCY",
-    "GUNICORN_ACCESS_LOG",
-)
+from tests import servers
+from tests.servers import ROOT, manage, prepare
+
+__all__ = ["ROOT", "ProductionServer", "manage", "prepare", "production_env", "write_section"]
+
+
+def production_env(workdir, **options):
+    """The tests' production environment, with keys under a ``bench-`` prefix."""
+    env = servers.production_env(workdir, **options)
+    env["CACHE_KEY_PREFIX"] = f"bench-{Path(workdir).name}"
+    return env
+
+
+class ProductionServer(servers.ProductionServer):
+    def worker_rss_kib(self):
+        """Resident memory of each worker in KiB, from /proc."""
+        sizes = {}
+        for pid in self.worker_pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        sizes[pid] = int(line.split()[1])
+            except OSError:
+                continue
+        return sizes
 
 
 def write_section(doc, start, end, block, empty):
@@ -57,149 +49,3 @@ def write_section(doc, start, end, block, empty):
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     doc.write_text(text, encoding="utf-8")
-
-
-def production_env(workdir, *, database_url=None, redis_url=None, extra=None):
-    """The environment `make serve` would run with, pointed at ``workdir``."""
-    workdir = Path(workdir)
-    env = {key: value for key, value in os.environ.items() if key not in SCRUBBED}
-    env.update(
-        DJANGO_SETTINGS_MODULE="site_config.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        SQLITE_PATH=str(workdir / "db.sqlite3"),
-        DJANGO_STATIC_ROOT=str(workdir / "static"),
-        CACHE_GENERATION_FILE=str(workdir / "cache-generation"),
-        CACHE_KEY_PREFIX=f"bench-{workdir.name}",
-        PYTHONUNBUFFERED="1",
-    )
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    env.update(extra or {})
-    return env
-
-
-def manage(env, *args, check=True):
-    return subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True, text=True
-    )
-
-
-def prepare(env):
-    """What `make serve` does before starting gunicorn: migrate, seed, collectstatic."""
-    manage(env, "migrate", "--noinput", "--verbosity", "0")
-    manage(env, "seed_statuscodes", "--verbosity", "0")
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-
-
-class ProductionServer:
-    """gunicorn with gunicorn.conf.py on a loopback port; a context manager.
-
-    The listening socket is bound here, on a port the kernel picks, and handed to
-    gunicorn as an open file descriptor (``fd://``): no other process can take the
-    port between choosing it and gunicorn binding it.
-    """
-
-    def __init__(self, env, *, workers=None, log_path=None):
-        self.env = dict(env)
-        self.listener = socket.create_server(("127.0.0.1", 0), backlog=128)
-        self.port = self.listener.getsockname()[1]
-        self.env["PORT"] = str(self.port)
-        self.env["GUNICORN_BIND"] = f"fd://{self.listener.fileno()}"
-        if workers:
-            self.env["WEB_CONCURRENCY"] = str(workers)
-        self.log_path = (
-            Path(log_path) if log_path else Path(env["DJANGO_STATIC_ROOT"]).parent / "gunicorn.log"
-        )
-        self.process = None
-
-    @property
-    def expected_workers(self):
-        return int(self.env.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
-
-    @property
-    def base_url(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def url(self, path):
-        return self.base_url + path
-
-    def start(self, timeout=30):
-        self._log = open(self.log_path, "ab")  # closed in stop()
-        self.process = subprocess.Popen(
-            [GUNICORN, "--config", str(ROOT / "gunicorn.conf.py")],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            pass_fds=[self.listener.fileno()],
-        )
-        self.listener.close()  # gunicorn holds the socket now
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(self.url("/robots.txt"), timeout=2) as response:
-                    # One worker answering is not enough: wait until all have booted.
-                    if response.status == 200 and len(self.worker_pids()) >= self.expected_workers:
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not answer within {timeout}s:\n{self.log()}")
-
-    def worker_pids(self):
-        """The gunicorn workers: children of the master process."""
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid == self.process.pid:
-                pids.append(int(entry.name))
-        return sorted(pids)
-
-    def worker_rss_kib(self):
-        """Resident memory of each worker in KiB, from /proc."""
-        sizes = {}
-        for pid in self.worker_pids():
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        sizes[pid] = int(line.split()[1])
-            except OSError:
-                continue
-        return sizes
-
-    def log(self):
-        try:
-            return self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def stop(self):
-        self.listener.close()
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if getattr(self, "_log", None):
-            self._log.close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()

@@ -4,8 +4,8 @@ tests/test_production_server.py and the ``server`` tests of tests/test_faults.py
 start it to see what a real server puts on the wire, as `make serve` runs it.
 Everything the server writes (SQLite file, collected static files, cache
 generation file) lives in a working directory the test owns; the repository is
-never touched. `make bench` and `make soak` start the same server with
-bench/server.py, which also measures the workers' memory.
+never touched. `make bench` and `make soak` build on this module through
+bench/server.py, which adds the workers' memory.
 """
 
 import os
