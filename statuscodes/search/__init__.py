@@ -31,7 +31,8 @@ result of the search is that other resource. A ``q`` over 200 characters is a
 nothing matched.
 
 The package, along its seams: ``normalise`` (the compared form), ``index``
-(the folded catalogue), ``parsing`` (what the query asks for), ``ranking``
+(the folded catalogue), ``parsing`` (what the query asks for), ``words`` (the
+bilingual term table in ``terms.toml`` and Chinese phrases split into words), ``ranking``
 (matching and order), ``highlighting`` (<mark> and snippets), ``facets``
 (what the results page shows around the hits) and ``rows`` (each result row
 rendered once per catalogue generation). The views are in statuscodes/search_views.py.
