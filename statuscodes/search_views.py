@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from . import search
+from . import search, search_log
 from .constants import code_for_constant
 from .filters import StatusCodeFilter
 from .models import CLASS_NAMES, StatusCode
@@ -58,6 +58,8 @@ def search_view(request):
         hits = [search.Hit(entry, search.CODE_TIER, ()) for entry in index] if allowed is not None else []
     else:
         hits = search.run(query, index)
+    # Words that found nothing at all, filters aside: what editors learn readers' words from.
+    found_nothing = not hits and query.kind in ("text", "code") and not search.out_of_range(query)
     facets = search.class_facets(hits)
     if allowed is not None:
         hits = [hit for hit in hits if hit.entry.code in allowed]
@@ -84,6 +86,11 @@ def search_view(request):
         "out_of_range": not hits and search.out_of_range(query),
     }
     response = TemplateResponse(request, "statuscodes/search.html", context)
+    if found_nothing:
+        # Counted now and, through this marker, on every page-cache hit (statuscodes/search_log.py).
+        response.zero_result_query = query.folded
+        if request.method == "GET":
+            search_log.record(query.folded)
     return noindex(set_last_modified(response, index.last_modified))
 
 
