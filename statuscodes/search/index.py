@@ -51,6 +51,7 @@ class Entry:
     # One string per tier, indexed by tier - 1: names, aliases (with the vendor and
     # misnomers), search terms (常见说法), summary and description, annotations.
     folded: tuple
+    everything: str  # every tier in one string: an entry without any form is dropped in one pass
     candidates: (
         tuple  # ((source, kind, text, folded text), ...): where a snippet may come from, in reading order
     )
@@ -92,7 +93,8 @@ def make_entry(status_code, annotations):
         fold(FIELD_SEPARATOR.join((status_code.summary, status_code.description))),
         FIELD_SEPARATOR.join(candidate[3] for candidate in candidates if candidate[0] == ANNOTATION),
     )
-    return Entry(status_code, aliases, tuple(annotations), folded, candidates)
+    everything = FIELD_SEPARATOR.join(folded)
+    return Entry(status_code, aliases, tuple(annotations), folded, everything, candidates)
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,9 @@ def _cached_label(source, kind, language):
 
 def _tier_of(forms, entry, below=NO_MATCH):
     """The best tier in which any of the forms occurs (only tiers better than ``below`` are looked at)."""
+    everything = entry.everything
+    if not any(form in everything for form in forms):
+        return NO_MATCH
     for tier, haystack in enumerate(entry.folded[: below - TITLE_TIER], start=TITLE_TIER):
         if any(form in haystack for form in forms):
             return tier

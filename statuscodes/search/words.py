@@ -114,7 +114,8 @@ def split(term):
         words.extend(word for word in segmenter().cut(run.group()) if len(word) >= 2)
         position = run.end()
     words.extend(piece for piece in term[position:].split() if piece)
-    return tuple(dict.fromkeys(words))
+    words = tuple(dict.fromkeys(words))
+    return () if words == (term,) else words
 
 
 @functools.lru_cache(maxsize=4096)
