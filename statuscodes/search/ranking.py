@@ -16,8 +16,10 @@ from .words import expand, join_phrases, split
 
 CODE_TIER, TITLE_TIER, ALIAS_TIER, TERMS_TIER, TEXT_TIER, ANNOTATION_TIER = range(6)
 NO_MATCH = 99
-# Without an entry that has every word, an entry needs this share of the query's words to be shown.
+# Without an entry that has every word, an entry needs this share of the query's words to be shown;
+# a word more than this share of the entries have counts for nothing there.
 PARTIAL_MIN_SHARE = 0.5
+COMMON_WORD_SHARE = 0.2
 SIMILAR_MAX_LENGTH = 40
 
 
@@ -117,16 +119,16 @@ def units_of(query):
 
 
 def _match(unit, entry):
-    """(tier, coverage, whole) of one unit in one entry; coverage is the matched share of its words."""
+    """(tier, word tiers) of one unit in one entry; word tiers is None when it was found whole.
+
+    The tier is where the unit was found whole, or else the worst place any of
+    its words was found; NO_MATCH when none of it was.
+    """
     tier = _tier_of(unit.forms, entry)
     if tier != NO_MATCH or not unit.words:
-        return tier, 1.0 if tier != NO_MATCH else 0.0, True
-    tiers = [_tier_of(forms, entry) for forms in unit.words]
-    found = [(tier, size) for tier, size in zip(tiers, unit.sizes, strict=True) if tier != NO_MATCH]
-    if not found:
-        return NO_MATCH, 0.0, False
-    coverage = sum(size for _tier, size in found) / sum(unit.sizes)
-    return max(tier for tier, _size in found), coverage, False
+        return tier, None
+    tiers = tuple(_tier_of(forms, entry) for forms in unit.words)
+    return max((tier for tier in tiers if tier != NO_MATCH), default=NO_MATCH), tiers
 
 
 def text_search(query, index):
@@ -137,7 +139,7 @@ def text_search(query, index):
     place any term was found (code, name/phrase, alias, search term,
     description, annotation), a term found whole before one found word by word.
     Only when no entry has every word are entries with part of the words
-    shown, ranked by how much of the query they have, then by where.
+    shown (``partial``), ranked by how much of the query they have, then by where.
     """
     units = units_of(query)
     phrase_forms = variants(query.folded) if len(query.terms) > 1 else ()
@@ -165,30 +167,75 @@ def text_search(query, index):
         if entry.code in named_codes:
             complete.append(((CODE_TIER, 0, entry.code), Hit(entry, CODE_TIER, highlight_forms, own_forms)))
             continue
-        worst, split_units, coverage = CODE_TIER, 0, 0.0
+        worst, split_units, missing, found = CODE_TIER, 0, False, []
         for unit in units:
-            tier, share, whole = _match(unit, entry)
+            tier, word_tiers = _match(unit, entry)
             if tier == NO_MATCH:
                 break
             worst = max(worst, tier)
-            split_units += not whole
-            coverage += share
+            if word_tiers is not None:
+                split_units += 1
+                missing = missing or NO_MATCH in word_tiers
+            found.append(word_tiers)
         else:
-            if coverage == len(units):
+            if not missing:
                 if phrase_forms and worst > TITLE_TIER:
                     worst = min(worst, _tier_of(phrase_forms, entry, below=worst))
                 complete.append(
                     ((worst, split_units, entry.code), Hit(entry, worst, highlight_forms, own_forms))
                 )
             elif not complete:
-                share = coverage / len(units)
-                if share >= PARTIAL_MIN_SHARE:
-                    partial.append(
-                        ((-share, worst, entry.code), Hit(entry, worst, highlight_forms, own_forms))
-                    )
-    ranked = complete or partial
+                partial.append((entry, worst, found))
+    if complete:
+        complete.sort(key=lambda item: item[0])
+        return [hit for _key, hit in complete]
+    ranked = []
+    shares = _Shares(units, index)
+    for entry, worst, found in partial:
+        share = shares.of(found)
+        if share >= PARTIAL_MIN_SHARE:
+            ranked.append(((-share, worst, entry.code), Hit(entry, worst, highlight_forms, own_forms)))
     ranked.sort(key=lambda item: item[0])
     return [hit for _key, hit in ranked]
+
+
+class _Shares:
+    """How much of the query an entry with only some of the words has.
+
+    Each term counts equally: one found whole counts fully, one found word by
+    word by the share of its characters in the words found. Words that many
+    entries have (请求, 错误, 服务器) say little about which entry is meant, so
+    they count for nothing here: 签名错误 finds nothing rather than every entry
+    that mentions 错误, and goes to the editors' list of searches that found nothing.
+    """
+
+    def __init__(self, units, index):
+        self.units, self.index = units, index
+        self.common_limit = len(index.entries) * COMMON_WORD_SHARE
+        self.frequency = {}
+
+    def common(self, forms):
+        if forms not in self.frequency:
+            self.frequency[forms] = sum(
+                1 for entry in self.index if any(form in entry.everything for form in forms)
+            )
+        return self.frequency[forms] > self.common_limit
+
+    def of(self, found):
+        total = 0.0
+        for unit, word_tiers in zip(self.units, found, strict=True):
+            if word_tiers is None:
+                total += 1
+                continue
+            telling = [
+                (tier, size)
+                for forms, size, tier in zip(unit.words, unit.sizes, word_tiers, strict=True)
+                if not self.common(forms)
+            ]
+            size = sum(size for _tier, size in telling)
+            if size:
+                total += sum(size for tier, size in telling if tier != NO_MATCH) / size
+        return total / len(self.units)
 
 
 def run(query, index):

@@ -44,6 +44,12 @@ FIELD_WORDS = (
     "超时",
     "过期",
     "失效",
+    "太大",
+    "太长",
+    "太多",
+    "过大",
+    "过长",
+    "过多",
 )
 
 
@@ -102,10 +108,12 @@ def segmenter():
 def split(term):
     """The words of a folded term that must be found when the term is not found whole.
 
-    Empty when there is nothing to split: a term without a run of three or
-    more Chinese characters is only ever looked for whole.
+    Empty when there is nothing to split: a term without Chinese characters,
+    or of only one or two, is only ever looked for whole. A term that mixes
+    Chinese with other characters (token过期) is split where the script changes.
     """
-    if not any(len(run) >= 3 for run in _CJK_RUN.findall(term)) or segmenter() is None:
+    runs = _CJK_RUN.findall(term)
+    if not runs or (runs == [term] and len(term) < 3) or segmenter() is None:
         return ()
     words = []
     position = 0
