@@ -34,3 +34,10 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # The control socket defaults to one path per user, which two servers on one
 # machine (a test run next to `make serve`) would fight over.
 control_socket_disable = True
+
+
+def worker_exit(server, worker):
+    """Write the zero-result searches this worker still holds in memory (statuscodes/search_log.py)."""
+    from statuscodes import search_log
+
+    search_log.flush()

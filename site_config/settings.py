@@ -173,6 +173,15 @@ elif TESTING:
 else:
     CACHE_GENERATION_FILE = BASE_DIR / "var" / "cache-generation"
 
+# The zero-result log (statuscodes/search_log.py): rows not seen for this many days are
+# deleted (0 switches the log off), and the table never holds more than the maximum.
+SEARCH_LOG_RETENTION_DAYS = env_int("SEARCH_LOG_RETENTION_DAYS", 90)
+SEARCH_LOG_MAX_ROWS = env_int("SEARCH_LOG_MAX_ROWS", 5000)
+# Searches are counted in memory and written after this many, or this many seconds.
+# Tests write only when they ask to, so no test's queries depend on another's searches.
+SEARCH_LOG_BATCH_SIZE = env_int("SEARCH_LOG_BATCH_SIZE", 10**9 if TESTING else 50)
+SEARCH_LOG_FLUSH_SECONDS = env_int("SEARCH_LOG_FLUSH_SECONDS", 10**9 if TESTING else 60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_views
+from . import admin_search_log, admin_views  # noqa: F401 - admin_search_log registers 无结果的搜索
 from .admin_content import ContentFindingsMixin
 from .admin_history import HistoryAdminMixin
 from .admin_locking import VersionCheckedAdminMixin, touch_entry

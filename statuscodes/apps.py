@@ -7,6 +7,8 @@ class StatuscodesConfig(AppConfig):
     verbose_name = _("HTTP 状态码")
 
     def ready(self):
+        from . import search_log
         from .pagecache import connect_signals
 
         connect_signals()
+        search_log.connect()

@@ -16,7 +16,7 @@ from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.dispatch import receiver
 
-from . import errors
+from . import errors, search_log
 from .models import StaleVersionError
 from .pagecache import PAGE_METHODS, pages
 
@@ -50,6 +50,8 @@ class CachedPageMiddleware:
             key = pages.key_for(request)
             page = pages.get(key) if key else None
             if page is not None:
+                if page.zero_result_query is not None and request.method == "GET":
+                    search_log.record(page.zero_result_query)
                 return page.respond(request)
         response = self.get_response(request)
         page = getattr(request, "public_page", None)

@@ -385,3 +385,25 @@ class Annotation(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
+
+
+class ZeroResultSearch(models.Model):
+    """A search that found nothing: the normalised query, how often and when, and nothing else.
+
+    No IP address, cookie, user agent or time of day is kept; statuscodes/search_log.py
+    writes the rows in batches and keeps the table bounded.
+    """
+
+    query = models.CharField(_("搜索词"), max_length=200, unique=True, help_text=_("规范化后的搜索词"))
+    count = models.PositiveIntegerField(_("次数"), default=0)
+    first_seen = models.DateField(_("首次出现"))
+    last_seen = models.DateField(_("最近出现"), db_index=True)
+    dismissed = models.BooleanField(_("已忽略"), default=False)
+
+    class Meta:
+        ordering = ["-count", "query"]
+        verbose_name = _("无结果的搜索")
+        verbose_name_plural = _("无结果的搜索")
+
+    def __str__(self):
+        return self.query

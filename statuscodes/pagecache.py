@@ -276,10 +276,12 @@ PRECONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH"
 class StoredPage:
     """A rendered page: status, headers, body, its gzip form, and how to answer a request with it."""
 
-    __slots__ = ("status", "headers", "body", "gzipped", "last_modified", "_checked")
+    __slots__ = ("status", "headers", "body", "gzipped", "last_modified", "_checked", "zero_result_query")
 
-    def __init__(self, status, headers, body, gzipped):
+    def __init__(self, status, headers, body, gzipped, zero_result_query=None):
         self.status, self.headers, self.body, self.gzipped = status, headers, body, gzipped
+        # A search page that found nothing names its query, so a hit is counted too (search_log).
+        self.zero_result_query = zero_result_query
         if gzipped is not None:
             # Sent on both representations, so caches never mix them up.
             headers["Vary"] = "Accept-Encoding"
@@ -300,7 +302,7 @@ class StoredPage:
         gzipped = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN_LENGTH else None
         if gzipped is not None and len(gzipped) >= len(body):
             gzipped = None
-        return cls(response.status_code, headers, body, gzipped)
+        return cls(response.status_code, headers, body, gzipped, getattr(response, "zero_result_query", None))
 
     def add_outer_headers(self, response):
         """Take the headers the outer middleware added (security, CSP, framing) into the stored page."""

@@ -6,13 +6,13 @@ Wrapped in ``statuscodes.pagecache.public_page`` like every public view (urls.py
 from http import HTTPStatus
 
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from . import search
+from . import search, search_log
 from .constants import code_for_constant
 from .filters import StatusCodeFilter
 from .models import CLASS_NAMES, StatusCode
@@ -46,33 +46,40 @@ def search_view(request):
     if query.kind == "code" and not query.rest:
         # Valid but unassigned codes (436) go to their page too, which explains that.
         return see_other(reverse("statuscodes:detail", kwargs={"code": query.code}))
-    filterset = StatusCodeFilter(request.GET or None, queryset=StatusCode.objects.published())
-    needs_index = query.kind != "empty" or (filterset.is_bound and filterset.form.has_changed())
+    # The filter form is built only when a filter was sent: most searches send none.
+    chosen = any(name in request.GET for name in search.FILTER_FIELDS)
+    filterset = StatusCodeFilter(request.GET, queryset=StatusCode.objects.published()) if chosen else None
+    needs_index = query.kind != "empty" or (filterset is not None and filterset.form.has_changed())
     index = search.get_index() if needs_index else search.EMPTY_INDEX
     target = search.redirect_target(query, index)
     if target:
         return see_other(target)
 
-    allowed = search.allowed_codes(filterset)
+    allowed = search.allowed_codes(filterset) if filterset is not None else None
     if query.kind == "empty":
         hits = [search.Hit(entry, search.CODE_TIER, ()) for entry in index] if allowed is not None else []
     else:
         hits = search.run(query, index)
+    # Words that found nothing at all, filters aside: what editors learn readers' words from.
+    found_nothing = not hits and query.kind in ("text", "code") and not search.out_of_range(query)
     facets = search.class_facets(hits)
     if allowed is not None:
         hits = [hit for hit in hits if hit.entry.code in allowed]
     page_obj = Paginator(hits, search.PAGE_SIZE).get_page(request.GET.get("page"))
+    all_classes, facet_links = search.class_switch(request.GET, facets, filterset)
     context = {
-        "query": query.text,  # base.html shows it in the header box
         "search": query,
         "filter": filterset,
-        "filter_widgets": search.filter_widgets(filterset),
+        "filter_widgets": search.filter_widgets(request.GET or None),
         "filtered": allowed is not None,
-        "facets": facets,
+        "facets": facet_links,
+        "all_classes": all_classes,
         "facet_total": sum(facet["count"] for facet in facets),
         # Class counts are of the unfiltered hits, so they are only shown while no lifecycle is chosen.
         "facet_counts": not (
-            filterset.is_bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("lifecycle")
+            filterset is not None
+            and filterset.form.is_valid()
+            and filterset.form.cleaned_data.get("lifecycle")
         ),
         "class_page": search.class_page(query),
         "hits": hits,
@@ -83,7 +90,12 @@ def search_view(request):
         "max_length": search.MAX_QUERY_LENGTH,
         "out_of_range": not hits and search.out_of_range(query),
     }
-    response = TemplateResponse(request, "statuscodes/search.html", context)
+    response = HttpResponse(search.render_page(request, context))
+    if found_nothing:
+        # Counted now and, through this marker, on every page-cache hit (statuscodes/search_log.py).
+        response.zero_result_query = query.folded
+        if request.method == "GET":
+            search_log.record(query.folded)
     return noindex(set_last_modified(response, index.last_modified))
 
 

@@ -99,6 +99,8 @@ def test_editor_group_has_exactly_the_least_privileges(editor):
         "view_annotation",
         "view_historicalstatuscode",
         "view_historicalannotation",
+        "view_zeroresultsearch",
+        "change_zeroresultsearch",
     }
 
 

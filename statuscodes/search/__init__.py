@@ -31,16 +31,27 @@ result of the search is that other resource. A ``q`` over 200 characters is a
 nothing matched.
 
 The package, along its seams: ``normalise`` (the compared form), ``index``
-(the folded catalogue), ``parsing`` (what the query asks for), ``ranking``
+(the folded catalogue), ``parsing`` (what the query asks for), ``words`` (the
+bilingual term table in ``terms.toml`` and Chinese phrases split into words), ``ranking``
 (matching and order), ``highlighting`` (<mark> and snippets), ``facets``
-(what the results page shows around the hits) and ``rows`` (each result row
-rendered once per catalogue generation). The views are in statuscodes/search_views.py.
+(what the results page shows around the hits), ``rows`` (each result row
+rendered once per catalogue generation) and ``page`` (the page's frame, rendered
+once per catalogue generation, around the content rendered per query). The views are in statuscodes/search_views.py.
 """
 
-from .facets import allowed_codes, class_facets, class_page, filter_widgets, out_of_range
+from .facets import (
+    FILTER_FIELDS,
+    allowed_codes,
+    class_facets,
+    class_page,
+    class_switch,
+    filter_widgets,
+    out_of_range,
+)
 from .highlighting import SNIPPET_BEFORE, SNIPPET_LENGTH, highlight, snippet
 from .index import EMPTY_INDEX, Entry, SearchIndex, build_index, get_index
 from .normalise import clean, fold, variants
+from .page import render_page
 from .parsing import Query, parse, redirect_target
 from .ranking import CODE_TIER, Hit, run, similar
 from .rows import render_rows
@@ -52,6 +63,7 @@ SUGGEST_LIMIT = 8
 __all__ = [
     "CODE_TIER",
     "EMPTY_INDEX",
+    "FILTER_FIELDS",
     "MAX_QUERY_LENGTH",
     "PAGE_SIZE",
     "SNIPPET_BEFORE",
@@ -65,6 +77,7 @@ __all__ = [
     "build_index",
     "class_facets",
     "class_page",
+    "class_switch",
     "clean",
     "filter_widgets",
     "fold",
@@ -73,6 +86,7 @@ __all__ = [
     "out_of_range",
     "parse",
     "redirect_target",
+    "render_page",
     "render_rows",
     "run",
     "similar",

@@ -1,6 +1,7 @@
 """What the results page shows around the hits: class counts, the class page, filters, hints."""
 
 import functools
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
@@ -30,6 +31,35 @@ def class_facets(hits):
     ]
 
 
+def class_switch(params, facets, filterset):
+    """The class switch's links, computed here rather than by six {% querystring %} tags.
+
+    Each link keeps the other parameters exactly as ``{% querystring class=… page=None %}``
+    would: ``class`` replaced where it stands (or added at the end), ``page`` dropped.
+    Returns (the link for all classes, [facet with ``href`` and ``current``]).
+    """
+    chosen = ""
+    if filterset is not None:
+        filterset.form.is_valid()  # already validated: this only makes sure cleaned_data is there
+        chosen = filterset.form.cleaned_data.get("class") or ""
+    before, after, has_class = [], [], False
+    for key, values in params.lists():
+        if key == "class":
+            has_class = True
+        elif key != "page":
+            (after if has_class else before).extend(urlencode({key: value}) for value in values)
+
+    def href(digit):
+        parts = [*before, urlencode({"class": digit}), *after] if digit is not None else [*before, *after]
+        return f"?{'&'.join(parts)}"
+
+    everything = {"href": href(None), "current": not chosen}
+    links = [
+        {**facet, "href": href(facet["digit"]), "current": chosen == str(facet["digit"])} for facet in facets
+    ]
+    return everything, links
+
+
 def class_page(query):
     """The class page a pattern such as 4xx stands for, if any."""
     if query.kind == "pattern" and query.pattern[0] in "12345" and query.pattern[1:] in ("xx", "**", "??"):
@@ -48,13 +78,13 @@ def out_of_range(query):
 FILTER_FIELDS = ("class", "lifecycle")
 
 
-def filter_widgets(filterset):
-    """The filter form's two selects as HTML, rendered once per distinct choice.
+def filter_widgets(data):
+    """The filter form's two selects as HTML (and their ids), rendered once per distinct choice.
 
+    ``data`` is the query string, or None when there is none (an unbound form).
     Django renders a select through its form templates, which costs more than
     the rest of a results page; the output depends only on the submitted values.
     """
-    data = filterset.data if filterset.is_bound else None
     values = tuple(tuple(data.getlist(name)) if data is not None else None for name in FILTER_FIELDS)
     return _filter_widgets(values, get_language())
 
@@ -69,4 +99,5 @@ def _filter_widgets(values, language):
         if value:
             data.setlist(name, list(value))
     form = StatusCodeFilter(data if bound else None).form
-    return {name: form[name].as_widget() for name in FILTER_FIELDS}
+    widgets = {name: form[name].as_widget() for name in FILTER_FIELDS}
+    return {**widgets, **{f"{name}_id": form[name].id_for_label for name in FILTER_FIELDS}}

@@ -1,6 +1,7 @@
 """Highlighting: the matched text wrapped in <mark>, everything else escaped."""
 
-from django.utils.html import escape
+from html import escape  # Django's escape() is this, behind a wrapper that looks for lazy strings
+
 from django.utils.safestring import mark_safe
 
 from .normalise import fold_with_origins

@@ -14,7 +14,14 @@ from .normalise import fold, html_to_text
 
 # Separates folded fields inside one string, so a term can never match across two of them.
 FIELD_SEPARATOR = "\x00"
-ALIAS, SUMMARY, DESCRIPTION, ANNOTATION, VENDOR = "alias", "summary", "description", "annotation", "vendor"
+ALIAS, SUMMARY, DESCRIPTION, ANNOTATION, SEARCH_TERMS, VENDOR = (
+    "alias",
+    "summary",
+    "description",
+    "annotation",
+    "search_terms",
+    "vendor",
+)
 INDEXED_FIELDS = (
     "code",
     "phrase",
@@ -41,7 +48,10 @@ class Entry:
     status_code: StatusCode
     aliases: tuple
     annotations: tuple  # ((kind, plain text), ...)
-    folded: tuple  # one string per tier, indexed by tier - 1
+    # One string per tier, indexed by tier - 1: names, aliases (with the vendor and
+    # misnomers), search terms (常见说法), summary and description, annotations.
+    folded: tuple
+    everything: str  # every tier in one string: an entry without any form is dropped in one pass
     candidates: (
         tuple  # ((source, kind, text, folded text), ...): where a snippet may come from, in reading order
     )
@@ -71,20 +81,20 @@ def make_entry(status_code, annotations):
         (DESCRIPTION, "", " ".join(status_code.description.split())),
         *((ANNOTATION, kind, text) for kind, text in annotations),
     ]
+    if status_code.search_terms.strip():
+        texts.append((SEARCH_TERMS, "", "；".join(status_code.search_term_list)))
     if status_code.vendor:
         texts.append((VENDOR, "", status_code.vendor))
     candidates = tuple((source, kind, text, fold(text)) for source, kind, text in texts)
     folded = (
         fold(FIELD_SEPARATOR.join((status_code.name_zh, status_code.phrase))),
-        fold(
-            FIELD_SEPARATOR.join(
-                (*aliases, status_code.vendor, status_code.misnomers, status_code.search_terms)
-            )
-        ),
+        fold(FIELD_SEPARATOR.join((*aliases, status_code.vendor, status_code.misnomers))),
+        fold(FIELD_SEPARATOR.join(status_code.search_term_list)),
         fold(FIELD_SEPARATOR.join((status_code.summary, status_code.description))),
         FIELD_SEPARATOR.join(candidate[3] for candidate in candidates if candidate[0] == ANNOTATION),
     )
-    return Entry(status_code, aliases, tuple(annotations), folded, candidates)
+    everything = FIELD_SEPARATOR.join(folded)
+    return Entry(status_code, aliases, tuple(annotations), folded, everything, candidates)
 
 
 @dataclass(frozen=True, slots=True)

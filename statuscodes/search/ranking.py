@@ -1,4 +1,4 @@
-"""Matching and ranking: every entry that has all the terms, best tier first."""
+"""Matching and ranking: every entry that has all the terms (whole or word by word), best tier first."""
 
 import difflib
 import functools
@@ -9,12 +9,17 @@ from django.utils.translation import gettext as _
 
 from ..models import Annotation
 from .highlighting import highlight, snippet
-from .index import ALIAS, ANNOTATION, DESCRIPTION, VENDOR, Entry
+from .index import ALIAS, ANNOTATION, DESCRIPTION, SEARCH_TERMS, VENDOR, Entry
 from .normalise import fold, variants
 from .parsing import TERM_SPLIT, pattern_matches
+from .words import expand, join_phrases, split
 
-CODE_TIER, TITLE_TIER, ALIAS_TIER, TEXT_TIER, ANNOTATION_TIER = range(5)
+CODE_TIER, TITLE_TIER, ALIAS_TIER, TERMS_TIER, TEXT_TIER, ANNOTATION_TIER = range(6)
 NO_MATCH = 99
+# Without an entry that has every word, an entry needs this share of the query's words to be shown;
+# a word more than this share of the entries have counts for nothing there.
+PARTIAL_MIN_SHARE = 0.5
+COMMON_WORD_SHARE = 0.2
 SIMILAR_MAX_LENGTH = 40
 
 
@@ -22,15 +27,17 @@ SIMILAR_MAX_LENGTH = 40
 class Hit:
     entry: Entry
     tier: int
-    forms: tuple  # every folded form of every term, for highlighting
+    forms: tuple  # every folded form of every term, for highlighting snippets
+    # The reader's own words (without the bilingual table's), marked in the names.
+    name_forms: tuple | None = None
 
     @property
     def name_html(self):
-        return highlight(self.entry.name_zh, self.forms)
+        return highlight(self.entry.name_zh, self.forms if self.name_forms is None else self.name_forms)
 
     @property
     def phrase_html(self):
-        return highlight(self.entry.phrase, self.forms)
+        return highlight(self.entry.phrase, self.forms if self.name_forms is None else self.name_forms)
 
     @functools.cached_property
     def snippets(self):
@@ -73,41 +80,162 @@ def _label(source, kind):
 def _cached_label(source, kind, language):
     if source == ANNOTATION:
         return _("注解 · %(kind)s") % {"kind": dict(Annotation.Kind.choices).get(kind, kind)}
-    return {ALIAS: _("别名"), DESCRIPTION: _("说明"), VENDOR: _("使用方")}.get(source, "")
+    labels = {ALIAS: _("别名"), DESCRIPTION: _("说明"), SEARCH_TERMS: _("常见说法"), VENDOR: _("使用方")}
+    return labels.get(source, "")
 
 
 def _tier_of(forms, entry, below=NO_MATCH):
     """The best tier in which any of the forms occurs (only tiers better than ``below`` are looked at)."""
+    everything = entry.everything
+    if not any(form in everything for form in forms):
+        return NO_MATCH
     for tier, haystack in enumerate(entry.folded[: below - TITLE_TIER], start=TITLE_TIER):
         if any(form in haystack for form in forms):
             return tier
     return NO_MATCH
 
 
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One thing the reader asked for: a term, or a multi-word term of the bilingual table.
+
+    ``forms`` are the ways it is looked for whole; ``words`` the forms of each
+    word it is made of, looked for when it does not occur whole (empty when it
+    cannot be split).
+    """
+
+    forms: tuple
+    words: tuple  # ((forms of word 1), (forms of word 2), ...)
+    sizes: tuple  # the length of each word, for coverage
+
+
+def units_of(query):
+    units = []
+    for term in join_phrases(query.terms):
+        pieces = split(term)
+        units.append(Unit(expand(term), tuple(expand(word) for word in pieces), tuple(map(len, pieces))))
+    # Rarest first: an entry that lacks a long term is dropped soonest.
+    return sorted(units, key=lambda unit: -len(unit.forms[0]))
+
+
+def _match(unit, entry):
+    """(tier, word tiers) of one unit in one entry; word tiers is None when it was found whole.
+
+    The tier is where the unit was found whole, or else the worst place any of
+    its words was found; NO_MATCH when none of it was.
+    """
+    tier = _tier_of(unit.forms, entry)
+    if tier != NO_MATCH or not unit.words:
+        return tier, None
+    tiers = tuple(_tier_of(forms, entry) for forms in unit.words)
+    return max((tier for tier in tiers if tier != NO_MATCH), default=NO_MATCH), tiers
+
+
 def text_search(query, index):
-    """Entries matching every term, best first: code, name/phrase, alias, description, annotation."""
-    # Longest terms first: they are the rarest, so an entry that lacks one is dropped soonest.
-    term_forms = sorted((variants(term) for term in query.terms), key=lambda forms: -len(forms[0]))
+    """Entries matching the query, best first.
+
+    An entry matches when it has every term, whole or word by word ("接口限流"
+    matches an entry that has 接口 and 限流). They are ranked by the worst
+    place any term was found (code, name/phrase, alias, search term,
+    description, annotation), a term found whole before one found word by word.
+    Only when no entry has every word are entries with part of the words
+    shown (``partial``), ranked by how much of the query they have, then by where.
+    """
+    units = units_of(query)
     phrase_forms = variants(query.folded) if len(query.terms) > 1 else ()
     named_codes = {int(term) for term in query.terms if term.isdigit() and len(term) == 3}
-    highlight_forms = (*phrase_forms, *(form for forms in term_forms for form in forms))
-    hits = []
+    own_forms = tuple(
+        dict.fromkeys(
+            (
+                *phrase_forms,
+                *(form for term in query.terms for form in variants(term)),
+                *(form for term in query.terms for word in split(term) for form in variants(word)),
+            )
+        )
+    )
+    highlight_forms = tuple(
+        dict.fromkeys(
+            (
+                *own_forms,
+                *(form for unit in units for form in unit.forms),
+                *(form for unit in units for forms in unit.words for form in forms),
+            )
+        )
+    )
+    complete, partial = [], []
     for entry in index:
         if entry.code in named_codes:
-            hits.append(Hit(entry, CODE_TIER, highlight_forms))
+            complete.append(((CODE_TIER, 0, entry.code), Hit(entry, CODE_TIER, highlight_forms, own_forms)))
             continue
-        tier = CODE_TIER
-        for forms in term_forms:
-            tier = max(tier, _tier_of(forms, entry))
+        worst, split_units, missing, found = CODE_TIER, 0, False, []
+        for unit in units:
+            tier, word_tiers = _match(unit, entry)
             if tier == NO_MATCH:
                 break
-        if tier == NO_MATCH:
-            continue
-        if phrase_forms and tier > TITLE_TIER:
-            tier = min(tier, _tier_of(phrase_forms, entry, below=tier))
-        hits.append(Hit(entry, tier, highlight_forms))
-    hits.sort(key=lambda hit: (hit.tier, hit.entry.code))
-    return hits
+            worst = max(worst, tier)
+            if word_tiers is not None:
+                split_units += 1
+                missing = missing or NO_MATCH in word_tiers
+            found.append(word_tiers)
+        else:
+            if not missing:
+                if phrase_forms and worst > TITLE_TIER:
+                    worst = min(worst, _tier_of(phrase_forms, entry, below=worst))
+                complete.append(
+                    ((worst, split_units, entry.code), Hit(entry, worst, highlight_forms, own_forms))
+                )
+            elif not complete:
+                partial.append((entry, worst, found))
+    if complete:
+        complete.sort(key=lambda item: item[0])
+        return [hit for _key, hit in complete]
+    ranked = []
+    shares = _Shares(units, index)
+    for entry, worst, found in partial:
+        share = shares.of(found)
+        if share >= PARTIAL_MIN_SHARE:
+            ranked.append(((-share, worst, entry.code), Hit(entry, worst, highlight_forms, own_forms)))
+    ranked.sort(key=lambda item: item[0])
+    return [hit for _key, hit in ranked]
+
+
+class _Shares:
+    """How much of the query an entry with only some of the words has.
+
+    Each term counts equally: one found whole counts fully, one found word by
+    word by the share of its characters in the words found. Words that many
+    entries have (请求, 错误, 服务器) say little about which entry is meant, so
+    they count for nothing here: 签名错误 finds nothing rather than every entry
+    that mentions 错误, and goes to the editors' list of searches that found nothing.
+    """
+
+    def __init__(self, units, index):
+        self.units, self.index = units, index
+        self.common_limit = len(index.entries) * COMMON_WORD_SHARE
+        self.frequency = {}
+
+    def common(self, forms):
+        if forms not in self.frequency:
+            self.frequency[forms] = sum(
+                1 for entry in self.index if any(form in entry.everything for form in forms)
+            )
+        return self.frequency[forms] > self.common_limit
+
+    def of(self, found):
+        total = 0.0
+        for unit, word_tiers in zip(self.units, found, strict=True):
+            if word_tiers is None:
+                total += 1
+                continue
+            telling = [
+                (tier, size)
+                for forms, size, tier in zip(unit.words, unit.sizes, word_tiers, strict=True)
+                if not self.common(forms)
+            ]
+            size = sum(size for _tier, size in telling)
+            if size:
+                total += sum(size for tier, size in telling if tier != NO_MATCH) / size
+        return total / len(self.units)
 
 
 def run(query, index):

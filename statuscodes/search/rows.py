@@ -2,7 +2,7 @@
 
 A never-seen search cannot come from the page cache, and rendering a result
 row through the template engine costs more than finding it. So each entry's
-row (the ``search-hit`` partial of statuscodes/search.html) is rendered once
+row (the ``search-hit`` partial of statuscodes/search_body.html) is rendered once
 per catalogue generation with markers where the highlighted name, phrase and
 snippets go; a query only joins the pieces with its own highlighted text. The
 markup stays in the template: the pieces are cut from its own output.
@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from ..pagecache import per_generation
 
-TEMPLATE = "statuscodes/search.html"
+TEMPLATE = "statuscodes/search_body.html"
 # A private-use character: clean() drops them from queries and the content
 # check keeps them out of the catalogue; if one ever appears, the row is
 # rendered the slow way instead.
@@ -39,7 +39,7 @@ def _snippet_pieces(label):
     return _pieces("search-snippet", {"label": label, "text": MARK}, 1)
 
 
-def _fill(pieces, *values):
+def fill(pieces, *values):
     out = [pieces[0]]
     for value, piece in zip(values, pieces[1:], strict=True):
         out += (value, piece)
@@ -53,7 +53,7 @@ def snippets_html(hit):
         if pieces is None:
             parts.append(get_template(f"{TEMPLATE}#search-snippet").render({"label": label, "text": text}))
         else:
-            parts.append(_fill(pieces, text))
+            parts.append(fill(pieces, text))
     return mark_safe("".join(parts))
 
 
@@ -74,7 +74,7 @@ def render_rows(hits):
             pieces = cache[status_code.code] = _pieces("search-hit", {"hit": fixed}, 3) or ()
         values = (hit.name_html, hit.phrase_html, snippets_html(hit))
         if pieces:
-            rows.append(mark_safe(_fill(pieces, *values)))
+            rows.append(mark_safe(fill(pieces, *values)))
         else:
             hit_context = dict(zip(("name_html", "phrase_html", "snippets_html"), values, strict=True))
             hit_context["status_code"] = status_code

@@ -7,7 +7,9 @@ Editors curate entries in the admin. They belong to the group 编辑, which may:
   a deleted entry would silently disappear from the public site; hiding one is
   done by unticking 已发布, which history records and can undo);
 * add, change, delete and view annotations (deletions are recoverable);
-* view the history of both.
+* view the history of both;
+* view the searches that found nothing, and dismiss them (adding a phrase to
+  an entry's 常见说法 from that list is a change of the entry).
 
 They get no permission on users or groups. The group's permissions are reset
 to exactly this set every time the command runs, so it also repairs drift.
@@ -36,6 +38,8 @@ EDITOR_PERMISSIONS = (
     "view_annotation",
     "view_historicalstatuscode",
     "view_historicalannotation",
+    "view_zeroresultsearch",
+    "change_zeroresultsearch",
 )
 
 
