@@ -42,6 +42,17 @@ def pytest_configure(config):
     plugins.install_streaming_guard()
 
 
+# Marks of the tests that take seconds each: a module holding any of them is sent to a
+# worker first, so the short modules fill the gaps instead of waiting behind it at the end.
+SLOW_MARKS = ("server", "browser", "fuzz", "standalone")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    slow_modules = {item.path for item in items if any(item.get_closest_marker(m) for m in SLOW_MARKS)}
+    items.sort(key=lambda item: item.path not in slow_modules)
+
+
 def clear_cache():
     """Empty this run's caches: the pages in this process's memory, and the whole local-memory
     cache or this worker's Redis keys (the catalogue generation's token among them)."""
