@@ -55,10 +55,15 @@ class CachedPageMiddleware:
                 return page.respond(request)
         response = self.get_response(request)
         page = getattr(request, "public_page", None)
-        if key and page is not None and response.status_code == page.status and self.public(response):
+        if key and page is not None and self.answers_with(page, response) and self.public(response):
             page.add_outer_headers(response)
             pages.put(key, page)
         return response
+
+    @staticmethod
+    def answers_with(page, response):
+        """The response is the stored page itself, or the 304 it gave a conditional request."""
+        return response.status_code == page.status or (page.status == 200 and response.status_code == 304)
 
     @staticmethod
     def public(response):

@@ -250,6 +250,26 @@ def test_cache_hit_runs_no_sql(client, catalogue, url, django_assert_num_queries
 
 
 @pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_a_page_first_asked_for_conditionally_is_stored_too(
+    client, catalogue, url, django_assert_num_queries
+):
+    """A worker whose first request for a page is a revalidation keeps the page it rendered,
+    so the next revalidation there is a hit like any other (on a server with several
+    workers, most workers first see a page this way)."""
+    etag = client.get(url)["ETag"]
+    pagecache.catalogue_changed()  # every stored page is now out of reach, as on a fresh worker
+
+    first = client.get(url, headers={"if-none-match": etag})
+    with django_assert_num_queries(0):
+        again = client.get(url, headers={"if-none-match": etag})
+        full = client.get(url)
+
+    assert first.status_code == again.status_code == HTTPStatus.NOT_MODIFIED
+    assert full.status_code == HTTPStatus.OK
+    assert full["ETag"] == etag
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
 def test_cache_hit_sends_the_same_headers_as_the_render(catalogue, url):
     """Hits are answered above most middleware; the security headers must still be there."""
     client = gzip_client()
