@@ -1,26 +1,32 @@
 """`manage.py check_iana_registry`: reports how the catalogue differs from IANA's registry, read-only."""
 
-import subprocess
-import sys
 import urllib.error
 from io import BytesIO, StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
 
 from statuscodes.management.commands import check_iana_registry
 from statuscodes.models import StatusCode
-
-from .subprocesses import fresh_environment
 
 DATA = settings.BASE_DIR / "tests" / "data" / "iana"
 REGISTRY = str(DATA / "http-status-codes-1.csv")
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The command only reads: the module seeds the catalogue once and flushes it at the end."""
+    with django_db_blocker.unblock():
+        call_command("seed_statuscodes", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def catalogue(db):
-    call_command("seed_statuscodes", stdout=StringIO())
+def catalogue(seeded_once, db):
+    """The seeded catalogue; what a test changes is rolled back with its transaction."""
 
 
 def snapshot():
@@ -141,34 +147,22 @@ def test_an_unreachable_url_gets_a_clear_error(catalogue, monkeypatch):
     )
 
 
-@pytest.mark.standalone
-def test_manage_py_exit_status_tells_a_scheduled_job(tmp_path):
-    database = tmp_path / "db.sqlite3"
-    environment = fresh_environment(SQLITE_PATH=str(database), DJANGO_DEBUG="1")
-    manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-    for command in (["migrate", "-v0"], ["seed_statuscodes"]):
-        subprocess.run([*manage, *command], env=environment, check=True, capture_output=True, timeout=120)
-    agrees = subprocess.run(
-        [*manage, "check_iana_registry", REGISTRY, "--today", "2026-11-01"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    expired = subprocess.run(
-        [*manage, "check_iana_registry", REGISTRY, "--today", "2027-01-01"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    malformed = subprocess.run(
-        [*manage, "check_iana_registry", str(DATA / "malformed-value.csv")],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert (agrees.returncode, expired.returncode, malformed.returncode) == (0, 1, 2)
-    assert "104" in expired.stdout
-    assert "第 8 行" in malformed.stderr
+def exit_status(capsys, *args):
+    """Run the command the way cron does (`manage.py …`): the process's exit status and its output."""
+    try:
+        execute_from_command_line(["manage.py", "check_iana_registry", *args])
+    except SystemExit as exc:
+        status = exc.code
+    else:
+        status = 0
+    return status, capsys.readouterr()
+
+
+def test_manage_py_exit_status_tells_a_scheduled_job(catalogue, capsys):
+    agrees, _ = exit_status(capsys, REGISTRY, "--today", "2026-11-01")
+    expired, expired_output = exit_status(capsys, REGISTRY, "--today", "2027-01-01")
+    malformed, malformed_output = exit_status(capsys, str(DATA / "malformed-value.csv"))
+
+    assert (agrees, expired, malformed) == (0, 1, 2)
+    assert "104" in expired_output.out
+    assert "第 8 行" in malformed_output.err
