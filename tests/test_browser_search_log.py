@@ -16,7 +16,7 @@ from statuscodes.models import StatusCode, ZeroResultSearch
 
 from .browser import ARTIFACTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-editor-password-2026"
 ADMIN = f"/{settings.ADMIN_PATH}"
@@ -25,14 +25,14 @@ PHRASE = "账号被挤掉"
 
 
 @pytest.fixture
-def site(browser, seeded, live_server, monkeypatch, settings):
-    """The live server with the real catalogue, one editor, and the log written after every search."""
+def site(seeded_site, site_db, monkeypatch, settings):
+    """The module's live server with the real catalogue, one editor, and the log written after every search."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SEARCH_LOG_BATCH_SIZE = 1
     monkeypatch.setenv("EDITOR_PASSWORD", PASSWORD)
     call_command("create_editor", "editor", stdout=StringIO())
     search_log.buffer.take()
-    yield live_server.url
+    yield seeded_site.url
     search_log.buffer.take()
 
 
