@@ -15,10 +15,11 @@ from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_urlconf, resolve, reverse
 
 from . import errors, search_log
 from .models import StaleVersionError
-from .pagecache import PAGE_METHODS, pages
+from .pagecache import PAGE_METHODS, PRECONDITIONS, generation, pages
 
 logger = logging.getLogger("statuscodes.middleware")
 
@@ -38,24 +39,93 @@ class CachedPageMiddleware:
     when it was rendered, which makes a hit cheaper than a static file
     (docs/PERFORMANCE.md). Only pages ``public_page`` rendered are stored, and
     only when the response sets no cookie, so nothing private is ever served.
+
+    A search the cache has not seen is answered by the search view alone when
+    the rest of the stack would only add headers (``search_directly``).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.skipped = (settings.STATIC_URL, f"/{settings.ADMIN_PATH}/")
+        self.search = None  # (URLconf, the search page's path, its ResolverMatch), found on first use
+        # request.is_secure() → the headers the outer middleware added to a search page.
+        self.search_headers = {}
+        # The stack answers some requests without the view: those settings turn the shortcut off.
+        self.shortcut = not settings.PREPEND_WWW and not settings.DISALLOWED_USER_AGENTS
 
     def __call__(self, request):
-        key = None
-        if request.method in PAGE_METHODS and not request.path.startswith(self.skipped):
-            key = pages.key_for(request)
-            page = pages.get(key) if key else None
-            if page is not None:
-                if page.zero_result_query is not None and request.method == "GET":
-                    search_log.record(page.zero_result_query)
-                return page.respond(request)
+        if request.method not in PAGE_METHODS or request.path.startswith(self.skipped):
+            return self.get_response(request)
+        # One reading of the catalogue generation serves the page key and every per-generation value.
+        held = generation.held
+        held.on, held.value = True, None
+        try:
+            return self.serve(request)
+        finally:
+            held.on, held.value = False, None
+
+    def serve(self, request):
+        key = pages.key_for(request)
+        page = pages.get(key) if key else None
+        if page is not None:
+            if page.zero_result_query is not None and request.method == "GET":
+                search_log.record(page.zero_result_query)
+            return page.respond(request)
+        if key and self.shortcut and (response := self.search_directly(request, key)) is not None:
+            return response
         response = self.get_response(request)
         page = getattr(request, "public_page", None)
         if key and page is not None and self.answers_with(page, response) and self.public(response):
+            added = page.add_outer_headers(response)
+            if response.status_code == 200 and self.plain_search(request):
+                self.search_headers[request.is_secure()] = added
+            pages.put(key, page)
+        return response
+
+    def plain_search(self, request):
+        """A search request that carries nothing the rest of the stack reads: no cookie, no condition."""
+        urlconf = get_urlconf()
+        if self.search is None or self.search[0] != urlconf:
+            try:
+                path = reverse("statuscodes:search")
+                self.search = (urlconf, path, resolve(path))
+            except NoReverseMatch:  # a URLconf without the site's pages
+                self.search = (urlconf, None, None)
+        return (
+            request.path == self.search[1]
+            and not request.META.get("HTTP_COOKIE")
+            and not any(name in request.META for name in PRECONDITIONS)
+        )
+
+    def search_directly(self, request, key):
+        """A search page the cache has not seen, from the search view without the rest of the stack.
+
+        For a request without cookies or conditions the rest of the stack only
+        adds headers to the page (security, CSP, framing): the same ones every
+        time, learned from the last search page it did render for a request
+        like this one (same scheme). The response is then the one the whole
+        stack would give, byte for byte, for a third of the cost
+        (docs/PERFORMANCE.md). Anything other than a page to store (a jump to
+        a code's page, a refused query, an error) goes through the whole stack
+        again, which answers it as it always does.
+        """
+        headers = self.search_headers.get(request.is_secure()) if self.plain_search(request) else None
+        if headers is None:
+            return None
+        request.resolver_match = match = self.search[2]
+        try:
+            response = match.func(request)
+        except Exception:  # noqa: BLE001 - the whole stack answers it (a database error becomes a 503)
+            response = None
+        page = getattr(request, "public_page", None)
+        if response is None or page is None or page.status != 200 or response.status_code != 200:
+            request.__dict__.pop("public_page", None)
+            request.resolver_match = None
+            return None
+        for name, value in headers.items():
+            if name not in response:
+                response[name] = value
+        if self.public(response):
             page.add_outer_headers(response)
             pages.put(key, page)
         return response

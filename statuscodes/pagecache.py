@@ -11,8 +11,8 @@ A view wrapped in ``public_page``:
   bytes (or the release) change, and no view computes one. A view that knows
   when its content last changed says so with ``set_last_modified``. The 304
   carries exactly the ETag, Last-Modified, Cache-Control and Vary of the 200.
-* is stored, gzipped once, under the catalogue generation. ``CachedPageMiddleware``
-  (statuscodes/middleware.py) answers a stored page before any other middleware
+* is stored under the catalogue generation, gzipped once (a large page when first
+  asked for in gzip). ``CachedPageMiddleware`` (statuscodes/middleware.py) answers a stored page before any other middleware
   runs: a hit, including one answered with 304, runs no SQL.
 
 The generation names the version of the catalogue that pages belong to. Saving
@@ -67,13 +67,17 @@ PERMANENT_REDIRECT_MAX_AGE = 86400
 # Rendered pages are kept for an hour in the shared cache; the generation in the
 # key, not the timeout, is what makes an edit visible.
 SHARED_TIMEOUT = 3600
-# Pages each worker keeps in its own memory (~15 KB each with the gzip form).
+# Pages each worker keeps in its own memory (~15 KB each with the gzip form, once asked for).
 LOCAL_PAGES = 256
 STORED_STATUSES = (200, 404)
 # Headers that belong to one representation; a stored page sets them per request.
 REPRESENTATION_HEADERS = {"content-length", "content-encoding", "vary"}
 # Below this size gzip saves less than the header costs.
 GZIP_MIN_LENGTH = 200
+# Text this long always shrinks: it is compressed when first asked for in gzip, not when rendered
+# (most never-seen searches are never asked for again, nor in gzip by load tools).
+GZIP_LATER_LENGTH = 2048
+compress = functools.partial(gzip.compress, compresslevel=6, mtime=0)
 
 GENERATION_KEY = "catalogue-generation"
 # How often a worker reads the shared generation from Redis (the bound on how
@@ -94,6 +98,8 @@ class Generation:
         self.unavailable_until = 0.0
         self.shared = None  # (token, monotonic time it was read) for Redis
         self.clients = {}
+        # While ``on`` (one public-page request, middleware.py), the value first read is kept.
+        self.held = threading.local()
 
     @staticmethod
     def uses_redis():
@@ -149,6 +155,8 @@ class Generation:
 
     def current(self, fresh=False):
         """The generation, or None when the cache is unusable; ``fresh`` skips the interval."""
+        if not fresh and (held := getattr(self.held, "value", None)) is not None:
+            return held
         try:
             local = str(os.stat(settings.CACHE_GENERATION_FILE).st_mtime_ns)
         except OSError:
@@ -160,7 +168,10 @@ class Generation:
         except Exception:  # noqa: BLE001 - the cache must never take the site down
             self.failed("读取缓存代数")
             return None
-        return f"{shared}.{local}" if shared else None
+        value = f"{shared}.{local}" if shared else None
+        if getattr(self.held, "on", False):
+            self.held.value = value
+        return value
 
     def move(self):
         path = settings.CACHE_GENERATION_FILE
@@ -174,7 +185,7 @@ class Generation:
             os.utime(path, ns=(now, now))
         except OSError:
             logger.error("无法更新缓存代数文件 %s", path, exc_info=True)
-        self.shared = None
+        self.shared = self.held.value = None
         try:
             if self.uses_redis():
                 self.redis().set(self.key(), uuid.uuid4().hex)
@@ -299,20 +310,24 @@ class StoredPage:
             patch_cache_control(response, max_age=PAGE_MAX_AGE, must_revalidate=True)
         response.headers.setdefault("Content-Language", "zh-Hans")
         headers = {k: v for k, v in response.items() if k.lower() not in REPRESENTATION_HEADERS}
-        gzipped = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN_LENGTH else None
-        if gzipped is not None and len(gzipped) >= len(body):
-            gzipped = None
+        gzipped = b"" if len(body) >= GZIP_LATER_LENGTH else None  # b"": not compressed yet
+        if gzipped is None and len(body) >= GZIP_MIN_LENGTH and len(compressed := compress(body)) < len(body):
+            gzipped = compressed
         return cls(response.status_code, headers, body, gzipped, getattr(response, "zero_result_query", None))
 
     def add_outer_headers(self, response):
         """Take the headers the outer middleware added (security, CSP, framing) into the stored page."""
+        added = {}
         for name, value in response.items():
             if name.lower() not in REPRESENTATION_HEADERS and name not in self.headers:
-                self.headers[name] = value
+                self.headers[name] = added[name] = value
         self._checked = None
+        return added
 
     def respond(self, request):
         use_gzip = self.gzipped is not None and accepts_gzip(request)
+        if use_gzip and not self.gzipped:
+            self.gzipped = compress(self.body)
         body = self.gzipped if use_gzip else self.body
         response = HttpResponse(b"" if request.method == "HEAD" else body, status=self.status)
         if self._checked is None:

@@ -84,6 +84,7 @@ def search_view(request):
         "class_page": search.class_page(query),
         "hits": hits,
         "page_obj": page_obj,
+        "pager": search.pager_links(request.GET, page_obj),
         "rows": search.render_rows(page_obj),
         "similar": search.similar(query, index) if not hits and query.kind == "text" else [],
         "class_names": CLASS_NAMES,

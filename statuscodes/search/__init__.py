@@ -47,6 +47,7 @@ from .facets import (
     class_switch,
     filter_widgets,
     out_of_range,
+    pager_links,
 )
 from .highlighting import SNIPPET_BEFORE, SNIPPET_LENGTH, highlight, snippet
 from .index import EMPTY_INDEX, Entry, SearchIndex, build_index, get_index
@@ -84,6 +85,7 @@ __all__ = [
     "get_index",
     "highlight",
     "out_of_range",
+    "pager_links",
     "parse",
     "redirect_target",
     "render_page",

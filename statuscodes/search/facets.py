@@ -4,6 +4,7 @@ import functools
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.template.defaulttags import querystring
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -25,10 +26,7 @@ def class_facets(hits):
     for hit in hits:
         digit = hit.status_code.status_class
         counts[digit] = counts.get(digit, 0) + 1
-    return [
-        {"digit": digit, "label": f"{digit}xx {name}", "count": counts.get(digit, 0)}
-        for digit, name in CLASS_NAMES.items()
-    ]
+    return [{"digit": digit, "count": counts.get(digit, 0)} for digit in CLASS_NAMES]
 
 
 def class_switch(params, facets, filterset):
@@ -50,7 +48,7 @@ def class_switch(params, facets, filterset):
             (after if has_class else before).extend(urlencode({key: value}) for value in values)
 
     def href(digit):
-        parts = [*before, urlencode({"class": digit}), *after] if digit is not None else [*before, *after]
+        parts = [*before, f"class={digit}", *after] if digit is not None else [*before, *after]  # a digit
         return f"?{'&'.join(parts)}"
 
     everything = {"href": href(None), "current": not chosen}
@@ -58,6 +56,16 @@ def class_switch(params, facets, filterset):
         {**facet, "href": href(facet["digit"]), "current": chosen == str(facet["digit"])} for facet in facets
     ]
     return everything, links
+
+
+def pager_links(params, page_obj):
+    """The pager's links, exactly as ``{% querystring page=… %}`` writes them from ``params``."""
+    links = {}
+    if page_obj.has_previous():
+        links["previous"] = querystring(None, params, page=page_obj.previous_page_number())
+    if page_obj.has_next():
+        links["next"] = querystring(None, params, page=page_obj.next_page_number())
+    return links
 
 
 def class_page(query):

@@ -2,7 +2,7 @@
 
 from html import escape  # Django's escape() is this, behind a wrapper that looks for lazy strings
 
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString  # mark_safe() of a str, without its lazy-string wrapper
 
 from .normalise import fold_with_origins
 
@@ -17,16 +17,21 @@ def spans_of(text, forms):
     folded, origins = fold_with_origins(text)
     found = []
     for form in forms:
+        if not form:
+            continue
         start = folded.find(form)
-        while start != -1 and form:
+        while start != -1:
             end = start + len(form)
             found.append((origins[start], origins[end - 1] + 1))
             start = folded.find(form, end)
+    if len(found) < 2:
+        return found
     found.sort()
-    merged = []
-    for start, end in found:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+    merged = [found[0]]
+    for start, end in found[1:]:
+        if start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
     return merged
@@ -35,13 +40,22 @@ def spans_of(text, forms):
 def highlight(text, forms, spans=None):
     """Escape ``text`` and wrap the matches in <mark>: split the raw text, escape each piece, join."""
     spans = spans_of(text, forms) if spans is None else spans
+    escaped = escape(text)
+    if not spans:
+        return SafeString(escaped)
     pieces, position = [], 0
+    if len(escaped) == len(text):  # nothing in it to escape: cut the text itself
+        for start, end in spans:
+            pieces += (text[position:start], "<mark>", text[start:end], "</mark>")
+            position = end
+        pieces.append(text[position:])
+        return SafeString("".join(pieces))
     for start, end in spans:
         pieces.append(escape(text[position:start]))
         pieces.append(f"<mark>{escape(text[start:end])}</mark>")
         position = end
     pieces.append(escape(text[position:]))
-    return mark_safe("".join(pieces))  # every piece of text went through escape()
+    return SafeString("".join(pieces))  # every piece of text went through escape()
 
 
 def snippet(text, forms):
@@ -56,4 +70,4 @@ def snippet(text, forms):
     body = highlight(text[start:end], forms, window)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
-    return mark_safe(f"{prefix}{body}{suffix}")  # body is escaped by highlight()
+    return SafeString(f"{prefix}{body}{suffix}")  # body is escaped by highlight()

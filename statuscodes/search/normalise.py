@@ -69,7 +69,8 @@ def fold_with_origins(text):
 
 
 @functools.cache
-def _converters():
+def converters():
+    """OpenCC's t2s and tw2sp; site_config/wsgi.py loads them in gunicorn's master, shared by every worker."""
     try:
         import opencc
     except ImportError:  # the search still works, only without Traditional → Simplified
@@ -82,7 +83,7 @@ def variants(term):
     """The forms a folded term is looked for in: itself, its simplified forms, vendor synonyms."""
     forms = [term]
     if _CJK.search(term):
-        for converter in _converters():
+        for converter in converters():
             converted = fold(converter.convert(term))
             if converted not in forms:
                 forms.append(converted)

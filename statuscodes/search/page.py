@@ -4,7 +4,8 @@ Most of a search page is the same for every query: the head, the header with
 its class links, the footer. statuscodes/search.html is that frame; it is
 rendered once per catalogue generation and language with markers where the
 title, the header box's value and the content go, and each query renders only
-statuscodes/search_body.html (and its title partial) and joins the pieces.
+statuscodes/search_body.html (and its title partial), most often from the pieces
+statuscodes/search/body.py keeps per shape, and joins the pieces.
 The markup stays in the templates: the pieces are cut from their own output.
 """
 
@@ -14,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from ..pagecache import per_generation
+from . import body
 from .rows import MARK, fill
 
 FRAME = "statuscodes/search.html"
@@ -29,8 +31,12 @@ def _frames():
 
 def render_page(request, context):
     """The whole results page for ``context`` (the view's), as HTML."""
-    body = get_template(BODY).render(context, request)
-    title = get_template(f"{BODY}#search-title").render(context)
+    filled = body.content(context)
+    if filled is None:
+        title = get_template(f"{BODY}#search-title").render(context)
+        content = get_template(BODY).render(context, request)
+    else:
+        title, content = filled
     query = context["search"].text
     frames = _frames()
     language = get_language()
@@ -41,5 +47,7 @@ def render_page(request, context):
         pieces = html.split(MARK)
         pieces = frames[language] = pieces if len(pieces) == SLOTS + 1 else ()
     if not pieces:  # a marker went missing: render the slow way
-        return get_template(FRAME).render({"title_html": title, "query": query, "body_html": body}, request)
-    return mark_safe(fill(pieces, title, escape(query), body))  # title and body are rendered templates
+        return get_template(FRAME).render(
+            {"title_html": title, "query": query, "body_html": content}, request
+        )
+    return mark_safe(fill(pieces, title, escape(query), content))  # title and content are rendered templates

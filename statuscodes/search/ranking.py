@@ -39,9 +39,18 @@ class Hit:
     def phrase_html(self):
         return highlight(self.entry.phrase, self.forms if self.name_forms is None else self.name_forms)
 
-    @functools.cached_property
+    @property
     def snippets(self):
-        """[(label, html)]: the text that best explains the match, and for an old name its note.
+        """[(label, html)]: the text that best explains the match, and for an old name its note."""
+        return self.labelled(get_language())
+
+    def labelled(self, language):
+        """``snippets`` with the labels in ``language``."""
+        return [(label_of(source, kind, language), html) for source, kind, html in self.snippet_lines]
+
+    @functools.cached_property
+    def snippet_lines(self):
+        """[(source, kind, html)] of the snippets.
 
         Candidates are tried in reading order (aliases, summary, description,
         annotations, vendor) and the one containing most of the query wins;
@@ -53,7 +62,7 @@ class Hit:
             if count > best_count:
                 best, best_count = candidate, count
         if best is None:
-            return [("", snippet(self.entry.summary, ()))]
+            return [("", "", snippet(self.entry.summary, ()))]
         lines = [best]
         if best[0] == ALIAS:
             # An old or wrong name: the note that explains it says more than the name alone.
@@ -61,10 +70,14 @@ class Hit:
             note = max(notes, key=self._count, default=None)
             if note is not None and self._count(note) >= best_count:
                 lines.append(note)
-        return [(_label(source, kind), snippet(text, self.forms)) for source, kind, text, _folded in lines]
+        return [(source, kind, snippet(text, self.forms)) for source, kind, text, _folded in lines]
 
     def _count(self, candidate):
-        return sum(1 for form in self.forms if form in candidate[3])
+        text, count = candidate[3], 0
+        for form in self.forms:
+            if form in text:
+                count += 1
+        return count
 
     @property
     def status_code(self):
@@ -72,12 +85,8 @@ class Hit:
         return self.entry.status_code
 
 
-def _label(source, kind):
-    return _cached_label(source, kind, get_language())
-
-
 @functools.lru_cache(maxsize=64)
-def _cached_label(source, kind, language):
+def label_of(source, kind, language):
     if source == ANNOTATION:
         return _("注解 · %(kind)s") % {"kind": dict(Annotation.Kind.choices).get(kind, kind)}
     labels = {ALIAS: _("别名"), DESCRIPTION: _("说明"), SEARCH_TERMS: _("常见说法"), VENDOR: _("使用方")}
@@ -86,12 +95,19 @@ def _cached_label(source, kind, language):
 
 def _tier_of(forms, entry, below=NO_MATCH):
     """The best tier in which any of the forms occurs (only tiers better than ``below`` are looked at)."""
+    # Plain loops: this runs for every entry and term, where any() and a generator cost more than the test.
     everything = entry.everything
-    if not any(form in everything for form in forms):
+    for form in forms:
+        if form in everything:
+            break
+    else:
         return NO_MATCH
-    for tier, haystack in enumerate(entry.folded[: below - TITLE_TIER], start=TITLE_TIER):
-        if any(form in haystack for form in forms):
-            return tier
+    tier = TITLE_TIER
+    for haystack in entry.folded[: below - TITLE_TIER]:
+        for form in forms:
+            if form in haystack:
+                return tier
+        tier += 1
     return NO_MATCH
 
 
@@ -107,13 +123,22 @@ class Unit:
     forms: tuple
     words: tuple  # ((forms of word 1), (forms of word 2), ...)
     sizes: tuple  # the length of each word, for coverage
+    # What is looked for: the forms, and the forms of each word, without those that contain
+    # another one (where "redirects" occurs, "redirect" does): the same answers, fewer scans.
+    needles: tuple
+    word_needles: tuple
+
+
+def needles(forms):
+    return tuple(form for form in forms if not any(other != form and other in form for other in forms))
 
 
 def units_of(query):
     units = []
     for term in join_phrases(query.terms):
         pieces = split(term)
-        units.append(Unit(expand(term), tuple(expand(word) for word in pieces), tuple(map(len, pieces))))
+        forms, words = expand(term), tuple(expand(word) for word in pieces)
+        units.append(Unit(forms, words, tuple(map(len, pieces)), needles(forms), tuple(map(needles, words))))
     # Rarest first: an entry that lacks a long term is dropped soonest.
     return sorted(units, key=lambda unit: -len(unit.forms[0]))
 
@@ -124,10 +149,10 @@ def _match(unit, entry):
     The tier is where the unit was found whole, or else the worst place any of
     its words was found; NO_MATCH when none of it was.
     """
-    tier = _tier_of(unit.forms, entry)
+    tier = _tier_of(unit.needles, entry)
     if tier != NO_MATCH or not unit.words:
         return tier, None
-    tiers = tuple(_tier_of(forms, entry) for forms in unit.words)
+    tiers = tuple(_tier_of(forms, entry) for forms in unit.word_needles)
     return max((tier for tier in tiers if tier != NO_MATCH), default=NO_MATCH), tiers
 
 

@@ -11,7 +11,8 @@ markup stays in the template: the pieces are cut from its own output.
 import functools
 
 from django.template.loader import get_template
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString  # mark_safe() of a str, without its lazy-string wrapper
+from django.utils.translation import get_language
 
 from ..pagecache import per_generation
 
@@ -46,20 +47,21 @@ def fill(pieces, *values):
     return "".join(out)
 
 
-def snippets_html(hit):
+def snippets_html(hit, language):
     parts = []
-    for label, text in hit.snippets:
+    for label, text in hit.labelled(language):
         pieces = _snippet_pieces(str(label))
         if pieces is None:
             parts.append(get_template(f"{TEMPLATE}#search-snippet").render({"label": label, "text": text}))
         else:
             parts.append(fill(pieces, text))
-    return mark_safe("".join(parts))
+    return SafeString("".join(parts))
 
 
 def render_rows(hits):
     """The HTML of each hit's row, in order."""
     cache = _row_pieces()
+    language = get_language()
     rows = []
     for hit in hits:
         status_code = hit.status_code
@@ -72,9 +74,9 @@ def render_rows(hits):
                 "snippets_html": MARK,
             }
             pieces = cache[status_code.code] = _pieces("search-hit", {"hit": fixed}, 3) or ()
-        values = (hit.name_html, hit.phrase_html, snippets_html(hit))
+        values = (hit.name_html, hit.phrase_html, snippets_html(hit, language))
         if pieces:
-            rows.append(mark_safe(fill(pieces, *values)))
+            rows.append(SafeString(fill(pieces, *values)))
         else:
             hit_context = dict(zip(("name_html", "phrase_html", "snippets_html"), values, strict=True))
             hit_context["status_code"] = status_code
