@@ -5,7 +5,7 @@ from io import BytesIO, StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command, execute_from_command_line
+from django.core.management import CommandError, base, call_command, execute_from_command_line
 
 from statuscodes.management.commands import check_iana_registry
 from statuscodes.models import StatusCode
@@ -147,8 +147,12 @@ def test_an_unreachable_url_gets_a_clear_error(catalogue, monkeypatch):
     )
 
 
-def exit_status(capsys, *args):
-    """Run the command the way cron does (`manage.py …`): the process's exit status and its output."""
+def exit_status(capsys, monkeypatch, *args):
+    """Run the command the way cron does (`manage.py …`): the process's exit status and its output.
+
+    manage.py closes every database connection as it exits; here that would be the test's own.
+    """
+    monkeypatch.setattr(base.connections, "close_all", lambda: None)
     try:
         execute_from_command_line(["manage.py", "check_iana_registry", *args])
     except SystemExit as exc:
@@ -158,10 +162,10 @@ def exit_status(capsys, *args):
     return status, capsys.readouterr()
 
 
-def test_manage_py_exit_status_tells_a_scheduled_job(catalogue, capsys):
-    agrees, _ = exit_status(capsys, REGISTRY, "--today", "2026-11-01")
-    expired, expired_output = exit_status(capsys, REGISTRY, "--today", "2027-01-01")
-    malformed, malformed_output = exit_status(capsys, str(DATA / "malformed-value.csv"))
+def test_manage_py_exit_status_tells_a_scheduled_job(catalogue, capsys, monkeypatch):
+    agrees, _ = exit_status(capsys, monkeypatch, REGISTRY, "--today", "2026-11-01")
+    expired, expired_output = exit_status(capsys, monkeypatch, REGISTRY, "--today", "2027-01-01")
+    malformed, malformed_output = exit_status(capsys, monkeypatch, str(DATA / "malformed-value.csv"))
 
     assert (agrees, expired, malformed) == (0, 1, 2)
     assert "104" in expired_output.out
