@@ -375,13 +375,13 @@ class PageStore:
         except DisallowedHost:
             return None  # let Django answer 400 the usual way
 
-    def get(self, key):
+    def get(self, key, shared=True):
         with self.lock:
             page = self.entries.get(key)
             if page is not None:
                 self.entries.move_to_end(key)
                 return page
-        if not generation.uses_redis() or not generation.available():
+        if not shared or not generation.uses_redis() or not generation.available():
             return None
         try:
             page = cache.get(key)
@@ -399,9 +399,9 @@ class PageStore:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
-    def put(self, key, page):
+    def put(self, key, page, shared=True):
         self.remember(key, page)
-        if not generation.uses_redis() or not generation.available():
+        if not shared or not generation.uses_redis() or not generation.available():
             return
         try:
             cache.set(key, page, SHARED_TIMEOUT)

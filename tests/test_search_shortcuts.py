@@ -183,3 +183,28 @@ def test_one_reading_of_the_generation_serves_a_whole_search(seeded, monkeypatch
     assert not pagecache.generation.held.on
     pagecache.current_generation()
     assert reads == [False, False]  # outside a request every call reads it again
+
+
+def test_search_pages_stay_in_the_workers_memory(seeded, monkeypatch):
+    """Only other pages go to the shared cache (Redis): one search page per query string would flood it."""
+    calls = []
+    get, put = pagecache.PageStore.get, pagecache.PageStore.put
+
+    def recording_get(self, key, shared=True):
+        calls.append(("get", shared))
+        return get(self, key, shared)
+
+    def recording_put(self, key, page, shared=True):
+        calls.append(("put", shared))
+        return put(self, key, page, shared)
+
+    monkeypatch.setattr(pagecache.PageStore, "get", recording_get)
+    monkeypatch.setattr(pagecache.PageStore, "put", recording_put)
+    client = Client()
+    client.get(SEARCH, {"q": "first"})
+    client.get(SEARCH, {"q": "超时"})
+    searches, calls[:] = list(calls), []
+    client.get(reverse("statuscodes:detail", kwargs={"code": 404}))
+
+    assert searches == [("get", False), ("put", False)] * 2
+    assert calls == [("get", True), ("put", True)]
