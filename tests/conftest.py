@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.test import Client
 
-from statuscodes import pagecache
+from statuscodes import pagecache, search_log
 from statuscodes.models import Annotation, StatusCode
 
 from . import plugins
@@ -70,10 +70,13 @@ def clear_cache():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rendered pages are cached; each test starts from an empty cache."""
+    """Rendered pages are cached, and searches that found nothing wait in this process's buffer
+    (tests never write it by themselves): each test starts from an empty cache and buffer."""
     clear_cache()
+    search_log.buffer.take()
     yield
     clear_cache()
+    search_log.buffer.take()
 
 
 EDITOR_PASSWORD = "a-long-editor-password-2026"

@@ -21,13 +21,6 @@ SEARCH = reverse("statuscodes:search")
 DAY = datetime.date(2026, 11, 20)
 
 
-@pytest.fixture(autouse=True)
-def empty_buffer():
-    search_log.buffer.take()
-    yield
-    search_log.buffer.take()
-
-
 @pytest.fixture
 def entry(make_entry):
     return make_entry(

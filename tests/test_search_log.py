@@ -17,14 +17,6 @@ SEARCH = reverse("statuscodes:search")
 TODAY = datetime.date(2026, 11, 20)
 
 
-@pytest.fixture(autouse=True)
-def empty_buffer():
-    """Other tests' searches stay in this process's buffer (tests never write it by themselves)."""
-    search_log.buffer.take()
-    yield
-    search_log.buffer.take()
-
-
 @pytest.fixture
 def catalogue(make_entry):
     make_entry(code=404, phrase="Not Found", name_zh="未找到", description="服务器找不到请求的资源。")
