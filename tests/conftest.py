@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 
 from statuscodes import pagecache, search_log
@@ -136,6 +136,38 @@ def seeded(db):
 
 
 @pytest.fixture(scope="module")
+def seeded_module(django_db_setup, django_db_blocker):
+    """The real catalogue, seeded once for a module whose every test reads it.
+
+    The seed runs in a transaction that stays open while the module's tests run (each test's
+    own changes roll back to a savepoint, as in Django's TestCase) and is rolled back when the
+    module is done, so no other module ever sees it.
+    """
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        call_command("seed_statuscodes", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+
+
+@pytest.fixture
+def seeded_once(seeded_module, db):
+    """``seeded`` for a module that shares one seeding among its tests (``seeded_module``)."""
+    return StatusCode.objects.all()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory, worker_id):
+    """Where the production servers of this run find their static files: one directory for all
+    xdist workers (the parent of each worker's temporary directory), collected once per run."""
+    base = tmp_path_factory.getbasetemp()
+    return (base if worker_id == "master" else base.parent) / "collected-static"
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium for one test module; tests that need it skip where it is missing (fail on CI)."""
     from .browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
@@ -189,10 +221,18 @@ def seeded_site(browser, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("seed_statuscodes", stdout=StringIO())
         server = LiveServer("127.0.0.1:0")
+        # Stopping the server then waits for every request thread (socketserver joins the
+        # threads it started unless they are daemons), so none is still closing the shared
+        # database connection after the server has stopped sharing it.
+        server.thread.httpd.daemon_threads = False
         server._live_server_modified_settings.enable()
         try:
             yield server
         finally:
+            # Chromium holds its connections open until their context closes: close them all
+            # first, or the request threads serving them would never end.
+            for context in browser.contexts:
+                context.close()
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)

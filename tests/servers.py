@@ -8,6 +8,7 @@ never touched. `make bench` and `make soak` build on this module through
 bench/server.py, which adds the workers' memory.
 """
 
+import fcntl
 import os
 import secrets
 import signal
@@ -47,8 +48,12 @@ SCRUBBED = (
 )
 
 
-def production_env(workdir, *, database_url=None, redis_url=None, extra=None):
-    """The environment `make serve` would run with, pointed at ``workdir``."""
+def production_env(workdir, *, database_url=None, redis_url=None, static_root=None, extra=None):
+    """The environment `make serve` would run with, pointed at ``workdir``.
+
+    ``static_root``: where the collected static files live, if not in ``workdir``; the tests
+    pass one directory for the whole run, so the files are collected once (collect_static()).
+    """
     workdir = Path(workdir)
     env = {key: value for key, value in os.environ.items() if key not in SCRUBBED}
     env.update(
@@ -57,7 +62,7 @@ def production_env(workdir, *, database_url=None, redis_url=None, extra=None):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         SQLITE_PATH=str(workdir / "db.sqlite3"),
-        DJANGO_STATIC_ROOT=str(workdir / "static"),
+        DJANGO_STATIC_ROOT=str(static_root or workdir / "static"),
         CACHE_GENERATION_FILE=str(workdir / "cache-generation"),
         CACHE_KEY_PREFIX=f"test-{workdir.name}",
         PYTHONUNBUFFERED="1",
@@ -77,10 +82,36 @@ def manage(env, *args, check=True):
 
 
 def prepare(env):
-    """What `make serve` does before starting gunicorn: migrate, seed, collectstatic."""
-    manage(env, "migrate", "--noinput", "--verbosity", "0")
-    manage(env, "seed_statuscodes", "--verbosity", "0")
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    """What `make serve` does before starting gunicorn: migrate, seed, collectstatic.
+
+    Migrate and seed run in one process (one Django start-up instead of two).
+    """
+    manage(
+        env,
+        "shell",
+        "--command",
+        "from django.core.management import call_command\n"
+        "call_command('migrate', interactive=False, verbosity=0)\n"
+        "call_command('seed_statuscodes', verbosity=0)\n",
+    )
+    collect_static(env)
+
+
+def collect_static(env):
+    """collectstatic into the env's DJANGO_STATIC_ROOT, unless that directory already holds a
+    finished collection; a lock beside it makes a second process (an xdist worker) wait for
+    the first instead of collecting into the same directory at the same time.
+
+    The collected files depend only on the repository, so every server of a test run serves
+    the same directory and the files are compressed and hashed once per run.
+    """
+    static_root = Path(env["DJANGO_STATIC_ROOT"])
+    finished = static_root.with_name(static_root.name + ".collected")
+    with open(static_root.with_name(static_root.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not finished.exists():
+            manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+            finished.touch()
 
 
 class ProductionServer:
@@ -99,10 +130,10 @@ class ProductionServer:
         self.env["GUNICORN_BIND"] = f"fd://{self.listener.fileno()}"
         if workers:
             self.env["WEB_CONCURRENCY"] = str(workers)
-        self.log_path = (
-            Path(log_path) if log_path else Path(env["DJANGO_STATIC_ROOT"]).parent / "gunicorn.log"
-        )
+        # Beside the server's own SQLite file: the static root may be shared with other servers.
+        self.log_path = Path(log_path) if log_path else Path(env["SQLITE_PATH"]).parent / "gunicorn.log"
         self.process = None
+        self.terminating = False
 
     @property
     def expected_workers(self):
@@ -141,6 +172,27 @@ class ProductionServer:
         self.stop()
         raise RuntimeError(f"gunicorn did not answer within {timeout}s:\n{self.log()}")
 
+    def wait_until_accepted(self, clients, timeout=10):
+        """Wait until a worker has accepted each of the ``clients`` (sockets connected to the server).
+
+        Linux lists every TCP socket in /proc/net/tcp; one that waits in the listen queue has
+        no inode there until a process accepts it.
+        """
+        ports = {sock.getsockname()[1] for sock in clients}
+        deadline = time.monotonic() + timeout
+        while True:
+            accepted = set()
+            for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+                fields = line.split()
+                local_port, remote_port = (int(address.rsplit(":", 1)[1], 16) for address in fields[1:3])
+                if local_port == self.port and remote_port in ports and fields[9] != "0":
+                    accepted.add(remote_port)
+            if accepted == ports:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"workers accepted {len(accepted)} of {len(ports)} connections")
+            time.sleep(0.01)
+
     def worker_pids(self):
         """The gunicorn workers: children of the master process."""
         pids = []
@@ -162,10 +214,16 @@ class ProductionServer:
         except OSError:
             return ""
 
+    def terminate(self):
+        """Ask gunicorn to shut down gracefully (once), without waiting; stop() waits."""
+        if self.process and self.process.poll() is None and not self.terminating:
+            self.process.send_signal(signal.SIGTERM)
+            self.terminating = True
+
     def stop(self):
         self.listener.close()
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.terminate()
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -14,21 +14,6 @@ DATA = settings.BASE_DIR / "tests" / "data" / "iana"
 REGISTRY = str(DATA / "http-status-codes-1.csv")
 
 
-@pytest.fixture(scope="module")
-def seeded_once(django_db_setup, django_db_blocker):
-    """The command only reads: the module seeds the catalogue once and flushes it at the end."""
-    with django_db_blocker.unblock():
-        call_command("seed_statuscodes", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-
-
-@pytest.fixture
-def catalogue(seeded_once, db):
-    """The seeded catalogue; what a test changes is rolled back with its transaction."""
-
-
 def snapshot():
     return (
         list(StatusCode.objects.order_by("code").values()),
@@ -45,13 +30,13 @@ def run(*args):
     return 0, out.getvalue(), ""
 
 
-def test_a_catalogue_that_agrees_exits_zero(catalogue):
+def test_a_catalogue_that_agrees_exits_zero(seeded_once):
     code, out, _error = run(REGISTRY, "--today", "2026-11-01")
     assert code == 0
     assert "一致" in out and "64 个" in out
 
 
-def test_an_expired_temporary_registration_is_reported(catalogue):
+def test_an_expired_temporary_registration_is_reported(seeded_once):
     code, out, error = run(REGISTRY, "--today", "2026-11-14")
     assert code == 1
     assert "已过期的临时注册" in out
@@ -59,11 +44,11 @@ def test_an_expired_temporary_registration_is_reported(catalogue):
     assert "1 处差异" in error
 
 
-def test_the_expiry_day_itself_is_not_yet_expired(catalogue):
+def test_the_expiry_day_itself_is_not_yet_expired(seeded_once):
     assert run(REGISTRY, "--today", "2026-11-13")[0] == 0
 
 
-def test_new_codes_changed_phrases_references_and_removals_are_reported(catalogue):
+def test_new_codes_changed_phrases_references_and_removals_are_reported(seeded_once):
     before = snapshot()
     code, out, error = run(str(DATA / "http-status-codes-drift.csv"), "--today", "2026-11-01")
     assert code == 1
@@ -78,14 +63,14 @@ def test_new_codes_changed_phrases_references_and_removals_are_reported(catalogu
     assert snapshot() == before  # read-only
 
 
-def test_an_unofficial_code_that_gets_registered_is_reported(catalogue):
+def test_an_unofficial_code_that_gets_registered_is_reported(seeded_once):
     StatusCode.objects.filter(code=413).update(lifecycle=StatusCode.Lifecycle.UNOFFICIAL)
     code, out, _error = run(REGISTRY, "--today", "2026-11-01")
     assert code == 1
     assert "413  已正式进入注册表：Content Too Large，目录仍标为非官方" in out
 
 
-def test_a_registration_state_change_is_reported(catalogue):
+def test_a_registration_state_change_is_reported(seeded_once):
     StatusCode.objects.filter(code=104).update(lifecycle=StatusCode.Lifecycle.STANDARD)
     code, out, _error = run(REGISTRY, "--today", "2026-11-01")
     assert code == 1
@@ -101,7 +86,7 @@ def test_a_registration_state_change_is_reported(catalogue):
         ("malformed-html.csv", "第 1 行：表头应为 Value,Description,Reference"),
     ],
 )
-def test_a_malformed_file_gets_a_clear_error(catalogue, name, message):
+def test_a_malformed_file_gets_a_clear_error(seeded_once, name, message):
     before = snapshot()
     code, _out, error = run(str(DATA / name))
     assert code == 2
@@ -109,13 +94,13 @@ def test_a_malformed_file_gets_a_clear_error(catalogue, name, message):
     assert snapshot() == before
 
 
-def test_a_missing_file_gets_a_clear_error(catalogue, tmp_path):
+def test_a_missing_file_gets_a_clear_error(seeded_once, tmp_path):
     code, _out, error = run(str(tmp_path / "nowhere.csv"))
     assert code == 2
     assert "无法读取" in error and "nowhere.csv" in error
 
 
-def test_a_url_is_fetched_with_the_timeout(catalogue, monkeypatch):
+def test_a_url_is_fetched_with_the_timeout(seeded_once, monkeypatch):
     seen = {}
 
     class Response(BytesIO):
@@ -135,7 +120,7 @@ def test_a_url_is_fetched_with_the_timeout(catalogue, monkeypatch):
     assert seen == {"url": check_iana_registry.IANA_CSV_URL, "timeout": 7.0}
 
 
-def test_an_unreachable_url_gets_a_clear_error(catalogue, monkeypatch):
+def test_an_unreachable_url_gets_a_clear_error(seeded_once, monkeypatch):
     def fake_urlopen(request, timeout):
         raise urllib.error.URLError(TimeoutError("timed out"))
 
@@ -162,7 +147,7 @@ def exit_status(capsys, monkeypatch, *args):
     return status, capsys.readouterr()
 
 
-def test_manage_py_exit_status_tells_a_scheduled_job(catalogue, capsys, monkeypatch):
+def test_manage_py_exit_status_tells_a_scheduled_job(seeded_once, capsys, monkeypatch):
     agrees, _ = exit_status(capsys, monkeypatch, REGISTRY, "--today", "2026-11-01")
     expired, expired_output = exit_status(capsys, monkeypatch, REGISTRY, "--today", "2027-01-01")
     malformed, malformed_output = exit_status(capsys, monkeypatch, str(DATA / "malformed-value.csv"))

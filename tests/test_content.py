@@ -40,7 +40,7 @@ def document_items():
     return parse_document(document.read_text(encoding="utf-8"))
 
 
-def test_every_document_item_is_on_its_codes_page_with_its_text_intact(client, seeded):
+def test_every_document_item_is_on_its_codes_page_with_its_text_intact(client, seeded_once):
     items = document_items()
     assert len(items) > 50
     pages = {}
@@ -52,7 +52,7 @@ def test_every_document_item_is_on_its_codes_page_with_its_text_intact(client, s
         assert item.text in pages[item.code], f"第 {item.line} 行 {item.code} 的原文不在页面上"
 
 
-def test_423_has_its_own_page(client, seeded):
+def test_423_has_its_own_page(client, seeded_once):
     response = client.get("/423/")
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
@@ -62,7 +62,7 @@ def test_423_has_its_own_page(client, seeded):
     assert "附在 422 的文字末尾" in text
 
 
-def test_422_shows_the_duplicated_copy_and_the_whole_original_item(client, seeded):
+def test_422_shows_the_duplicated_copy_and_the_whole_original_item(client, seeded_once):
     text = page_text(client.get("/422/"))
     assert "文档中重复出现的文字（未采用）" in text
     assert "从当前客户端所在的IP地址到服务器的连接数超过了服务器许可的最大范围。" in text
@@ -70,7 +70,7 @@ def test_422_shows_the_duplicated_copy_and_the_whole_original_item(client, seede
     assert "无法响应。(RFC 4918 WebDAV)423 Locked当前资源被锁定。" in text
 
 
-def test_421_explains_misdirected_request_and_keeps_the_old_text_as_provenance(client, seeded):
+def test_421_explains_misdirected_request_and_keeps_the_old_text_as_provenance(client, seeded_once):
     response = client.get("/421/")
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
@@ -87,7 +87,7 @@ def test_421_explains_misdirected_request_and_keeps_the_old_text_as_provenance(c
 EDITORS_TODOS = ("请审核", "请核实", "请编辑修正", "待确认", "TODO")
 
 
-def test_no_public_page_shows_an_editors_note_and_every_fact_box_answers_cacheability(client, seeded):
+def test_no_public_page_shows_an_editors_note_and_every_fact_box_answers_cacheability(client, seeded_once):
     for entry in StatusCode.objects.published():
         text = "".join(page_text(client.get(f"/{entry.code}/")).split())
         assert not [todo for todo in EDITORS_TODOS if todo in text], entry.code
@@ -99,7 +99,7 @@ def test_no_public_page_shows_an_editors_note_and_every_fact_box_answers_cacheab
 
 
 def test_every_published_code_page_renders_within_the_query_budget(
-    client, seeded, django_assert_max_num_queries
+    client, seeded_once, django_assert_max_num_queries
 ):
     codes = list(StatusCode.objects.published().values_list("code", flat=True))
     assert len(codes) >= 60
@@ -109,7 +109,7 @@ def test_every_published_code_page_renders_within_the_query_budget(
         assert response.status_code == HTTPStatus.OK, code
 
 
-def test_dataset_matches_the_iana_registry(client, seeded):
+def test_dataset_matches_the_iana_registry(client, seeded_once):
     registry = parse_iana((SOURCE_DIR / "iana-status-codes.tsv").read_text(encoding="utf-8"))
     records = {item["code"]: item for item in client.get("/api/codes/").json()["codes"]}
     for code, row in registry.items():
@@ -122,14 +122,16 @@ def test_dataset_matches_the_iana_registry(client, seeded):
     assert not {item["code"] for item in unofficial} & set(registry)
 
 
-def test_browse_page_lists_every_published_code_in_two_queries(client, seeded, django_assert_max_num_queries):
+def test_browse_page_lists_every_published_code_in_two_queries(
+    client, seeded_once, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(2):
         response = client.get("/")
     links = re.findall(r'class="code-row__link" href="/(\d+)/"', response.content.decode())
     assert sorted(map(int, links)) == sorted(StatusCode.objects.published().values_list("code", flat=True))
 
 
-def test_only_unofficial_filter_shows_vendors(client, seeded):
+def test_only_unofficial_filter_shows_vendors(client, seeded_once):
     text = page_text(client.get("/?lifecycle=unofficial"))
     for entry in StatusCode.objects.published().unofficial():
         assert f"{entry.code}" in text and entry.vendor in text
@@ -191,16 +193,16 @@ def nu_check(pages, tmp_path):
     ]
 
 
-def test_every_page_type_is_valid_html(client, seeded, tmp_path):
+def test_every_page_type_the_error_pages_and_the_admin_change_form_are_valid_html(
+    client, editor_client, seeded_once, tmp_path
+):
+    """Every public page type of the real catalogue, the static error pages (400, 403, CSRF 403,
+    404, 405, 500, 503) and the editors' change form, in one run of the checker."""
     paths = ["/", "/1xx/", "/4xx/", "/?lifecycle=unofficial", "/?class=9", "/436/", "/api/", "/no-such-page/"]
     paths += ["/search/", "/search/?q=重定向", "/search/?q=4xx", "/search/?q=没有这个词"]
     paths += [f"/{code}/" for code in StatusCode.objects.published().values_list("code", flat=True)]
+    pages = {path: client.get(path).content for path in paths}
 
-    assert nu_check({path: client.get(path).content for path in paths}, tmp_path) == []
-
-
-def test_error_pages_and_the_admin_change_form_are_valid_html(client, editor_client, seeded, tmp_path):
-    """The static error pages (400, 403, CSRF 403, 404, 405, 500, 503) and the editors' change form."""
     request = RequestFactory().get("/")
     responses = {
         "400": errors.bad_request(request),
@@ -220,4 +222,5 @@ def test_error_pages_and_the_admin_change_form_are_valid_html(client, editor_cli
         "400": 400, "403": 403, "403 CSRF": 403, "404": 404, "405": 405, "500": 500, "503": 503,
         "admin change form": 200, "404 without its entry": 404,
     }  # fmt: skip
-    assert nu_check({label: response.content for label, response in responses.items()}, tmp_path) == []
+    pages.update((label, response.content) for label, response in responses.items())
+    assert nu_check(pages, tmp_path) == []

@@ -30,7 +30,7 @@ from django.urls import path
 from statuscodes.models import StatusCode
 
 from .scratch import scratch_database, scratch_url, server_port
-from .servers import ProductionServer, manage, production_env
+from .servers import ProductionServer, collect_static, manage, production_env
 
 pytestmark = pytest.mark.django_db
 
@@ -239,23 +239,25 @@ def assert_server_degraded(url, path_):
 
 
 def prepare_server(env):
-    manage(env, "migrate", "--noinput", "--verbosity", "0")
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    """Migrate and add one entry, in one process, and collect the static files (once per run)."""
     manage(
         env,
         "shell",
         "-c",
+        "from django.core.management import call_command\n"
+        "call_command('migrate', interactive=False, verbosity=0)\n"
         "from statuscodes.models import StatusCode as S; S.objects.get_or_create(code=404, defaults=dict("
         "phrase='Not Found', name_zh='未找到', summary='找不到。', description='说明。', source='iana'))",
     )
+    collect_static(env)
 
 
 @pytest.mark.server
 @pytest.mark.standalone
-def test_faults_server_sqlite_file_unreadable_then_back(tmp_path):
+def test_faults_server_sqlite_file_unreadable_then_back(tmp_path, static_root):
     # Connections are opened per request here, so the fault is seen on the next
     # request; with persistent connections an open SQLite file keeps working.
-    env = production_env(tmp_path, extra={"DJANGO_CONN_MAX_AGE": "0"})
+    env = production_env(tmp_path, static_root=static_root, extra={"DJANGO_CONN_MAX_AGE": "0"})
     prepare_server(env)
     database = Path(env["SQLITE_PATH"])
     with ProductionServer(env, workers=2) as server:
@@ -353,11 +355,11 @@ def fault_database():
 
 @pytest.mark.server
 @pytest.mark.standalone
-def test_faults_server_postgresql_unreachable_then_back(tmp_path, fault_database):
+def test_faults_server_postgresql_unreachable_then_back(tmp_path, fault_database, static_root):
     relay = Relay(server_port())
     url = scratch_url(fault_database, port=relay.port)
     # Persistent connections with health checks, as in production.
-    env = production_env(tmp_path, database_url=url)
+    env = production_env(tmp_path, static_root=static_root, database_url=url)
     try:
         prepare_server(env)
         with ProductionServer(env, workers=2) as server:

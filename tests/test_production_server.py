@@ -54,10 +54,11 @@ def server_database():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, server_database):
+def server(tmp_path_factory, server_database, static_root):
     workdir = tmp_path_factory.mktemp("production")
     env = production.production_env(
         workdir,
+        static_root=static_root,
         database_url=server_database,
         redis_url=os.environ["REDIS_URL"] if REDIS_MODE else None,
         extra={
@@ -196,7 +197,8 @@ def on_every_worker(server, path, workers=WORKERS):
 
     A sync worker handles one connection at a time. Opening one connection per
     worker and sending only part of the request makes each worker take one and
-    wait for the rest, so the requests cannot all land on the same worker. Each
+    wait for the rest, so the requests cannot all land on the same worker; the
+    rest is sent once every connection has been accepted. Each
     request carries a probe header of its own; the access log then names the
     worker pid that answered each probe, and those pids must all differ.
     Returns {pid: response text}.
@@ -207,7 +209,7 @@ def on_every_worker(server, path, workers=WORKERS):
     try:
         for sock in sockets:
             sock.sendall(head.encode())
-        time.sleep(0.5)  # every worker has now accepted one connection and waits on it
+        server.wait_until_accepted(sockets)  # every worker holds one connection and waits on it
         for sock, probe in zip(sockets, probes, strict=True):
             sock.sendall(f"X-Probe: {probe}\r\nConnection: close\r\n\r\n".encode())
         bodies = []
@@ -344,7 +346,7 @@ EDIT_REACHES_EVERY_HOST_WITHIN = 1.0
 
 
 @pytest.fixture(scope="module")
-def two_hosts(tmp_path_factory):
+def two_hosts(tmp_path_factory, static_root):
     """Two gunicorn servers, each with its own generation file, sharing one scratch database and one Redis."""
     import redis
 
@@ -361,20 +363,19 @@ def two_hosts(tmp_path_factory):
                 workdir = tmp_path_factory.mktemp(host)
                 env = production.production_env(
                     workdir,
+                    static_root=static_root,
                     database_url=scratch_url(name),
                     redis_url=TWO_HOSTS_REDIS_URL,
                     extra={"CACHE_KEY_PREFIX": prefix, **ACCESS_LOG},
                 )
-                if servers:
-                    # The database is migrated and seeded, and the static files are not what this
-                    # test is about: host-b serves the ones collected for host-a.
-                    env["DJANGO_STATIC_ROOT"] = servers[0].env["DJANGO_STATIC_ROOT"]
-                else:
+                if not servers:  # the hosts share the database: migrate and seed it once
                     production.prepare(env)
                 running = production.ProductionServer(env, workers=WORKERS, log_path=workdir / "gunicorn.log")
                 servers.append(running.start())
             yield servers
         finally:
+            for running in servers:  # both shut down at the same time
+                running.terminate()
             for running in servers:
                 running.stop()
             keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))

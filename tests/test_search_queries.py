@@ -9,12 +9,9 @@ would; a query is found when a wanted code is among the first three results.
 import re
 import tomllib
 from http import HTTPStatus
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -25,16 +22,6 @@ SEARCH = reverse("statuscodes:search")
 TOP = 3
 REQUIRED_RATE = 0.90
 CODE_PAGE = re.compile(r"^/(\d{3})/$")
-
-
-@pytest.fixture(scope="module")
-def catalogue(django_db_setup, django_db_blocker):
-    """The seeded catalogue, shared by the module's tests and rolled back after them."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("seed_statuscodes", stdout=StringIO())
-            yield
-            transaction.set_rollback(True)
 
 
 def results(client, q):
@@ -53,7 +40,7 @@ def results(client, q):
 
 
 @pytest.mark.django_db
-def test_everyday_queries_find_a_wanted_code_in_the_top_three(catalogue, capsys):
+def test_everyday_queries_find_a_wanted_code_in_the_top_three(seeded_once, capsys):
     client = Client()
     misses = []
     for item in QUERIES:
@@ -95,19 +82,19 @@ EXAMPLES = {
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("q", "wanted"), EXAMPLES.items(), ids=list(EXAMPLES))
-def test_example_finds_its_code(catalogue, q, wanted):
+def test_example_finds_its_code(seeded_once, q, wanted):
     found = results(Client(), q)
     assert set(found[:TOP]) & wanted, found[:5]
 
 
 @pytest.mark.django_db
-def test_redirect_finds_all_five_redirect_codes_first(catalogue):
+def test_redirect_finds_all_five_redirect_codes_first(seeded_once):
     found = results(Client(), "redirect")
     assert set(found[:5]) == {301, 302, 303, 307, 308}, found
 
 
 @pytest.mark.django_db
-def test_no_permission_ranks_403_above_200(catalogue):
+def test_no_permission_ranks_403_above_200(seeded_once):
     found = results(Client(), "没有权限")
     assert found[0] == 403
     assert 200 not in found or found.index(403) < found.index(200)
@@ -115,5 +102,5 @@ def test_no_permission_ranks_403_above_200(catalogue):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("q", "wanted"), [("接口限流", 429), ("请求体太大", 413), ("批量操作部分成功", 207)])
-def test_multi_word_phrase_finds_its_code_first(catalogue, q, wanted):
+def test_multi_word_phrase_finds_its_code_first(seeded_once, q, wanted):
     assert results(Client(), q)[:1] == [wanted]

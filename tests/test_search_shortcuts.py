@@ -97,7 +97,7 @@ def taken(monkeypatch):
     return counts
 
 
-def test_a_never_seen_search_is_the_page_the_whole_stack_renders(seeded, long_way, taken):
+def test_a_never_seen_search_is_the_page_the_whole_stack_renders(seeded_once, long_way, taken):
     client = Client()
     client.get(SEARCH, {"q": "first"})  # the whole stack renders one search page first
     taken.update(direct=0, pieces=0)
@@ -119,7 +119,7 @@ def test_a_never_seen_search_is_the_page_the_whole_stack_renders(seeded, long_wa
     assert taken["pieces"] == len(QUERIES) - filtered
 
 
-def test_head_and_gzip_answers_are_the_same_both_ways(seeded, long_way):
+def test_head_and_gzip_answers_are_the_same_both_ways(seeded_once, long_way):
     client, gzip_client = Client(), Client(headers={"accept-encoding": "gzip"})
     client.get(SEARCH, {"q": "first"})
     gzip_client.get(SEARCH, {"q": "first"})
@@ -139,7 +139,7 @@ def test_head_and_gzip_answers_are_the_same_both_ways(seeded, long_way):
     assert dict(head[1])["Content-Length"] == str(len(gzip.decompress(compressed[2])))
 
 
-def test_searches_the_shortcut_leaves_to_the_whole_stack(seeded, taken):
+def test_searches_the_shortcut_leaves_to_the_whole_stack(seeded_once, taken):
     client = Client()
     client.get(SEARCH, {"q": "first"})
 
@@ -157,7 +157,7 @@ def test_searches_the_shortcut_leaves_to_the_whole_stack(seeded, taken):
     assert taken["direct"] == 0
 
 
-def test_the_first_search_page_goes_through_the_whole_stack(seeded, taken):
+def test_the_first_search_page_goes_through_the_whole_stack(seeded_once, taken):
     response = Client().get(SEARCH, {"q": "超时"})
 
     assert response.status_code == HTTPStatus.OK
@@ -165,7 +165,7 @@ def test_the_first_search_page_goes_through_the_whole_stack(seeded, taken):
     assert taken["direct"] == 0
 
 
-def test_one_reading_of_the_generation_serves_a_whole_search(seeded, monkeypatch):
+def test_one_reading_of_the_generation_serves_a_whole_search(seeded_once, monkeypatch):
     client = Client()
     client.get(SEARCH, {"q": "first"})
     reads = []
@@ -185,7 +185,7 @@ def test_one_reading_of_the_generation_serves_a_whole_search(seeded, monkeypatch
     assert reads == [False, False]  # outside a request every call reads it again
 
 
-def test_search_pages_stay_in_the_workers_memory(seeded, monkeypatch):
+def test_search_pages_stay_in_the_workers_memory(seeded_once, monkeypatch):
     """Only other pages go to the shared cache (Redis): one search page per query string would flood it."""
     calls = []
     get, put = pagecache.PageStore.get, pagecache.PageStore.put
