@@ -1,6 +1,6 @@
 """The editorial admin in Debian's Chromium, as a new editor would use it, on the real catalogue.
 
-Screenshots go to artifacts/admin-*.png for a person to look at.
+Screenshots go to artifacts/admin-*.jpg for a person to look at.
 """
 
 import re
@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from statuscodes.models import StatusCode
 
-from .browser import ARTIFACTS
+from .browser import save_screenshot
 
 # The module shares one seeded database and one live server (and runs on one xdist worker).
 pytestmark = [pytest.mark.browser]
@@ -89,11 +89,10 @@ def description_section(page):
 
 
 def test_editor_edits_510_sees_it_public_then_reverts_it(browser, site, entry_with_typo):
-    ARTIFACTS.mkdir(exist_ok=True)
     context, page, errors = log_in(browser, site)
     assert "编辑后台" in page.title()
     assert page.locator("#review-queue").get_by_text("个条目待审核").is_visible()
-    page.screenshot(path=ARTIFACTS / "admin-index.png", full_page=True)
+    save_screenshot(page, "admin-index", full_page=True)
 
     # 2. Find 510 through the admin search.
     page.get_by_role("link", name="状态码", exact=True).click()
@@ -104,7 +103,7 @@ def test_editor_edits_510_sees_it_public_then_reverts_it(browser, site, entry_wi
     textarea = page.locator("textarea[name=description]")
     assert textarea.input_value() == entry_with_typo.description
     assert DOCUMENT_TYPO in page.locator(".field-source_text .readonly").inner_text()
-    page.screenshot(path=ARTIFACTS / "admin-change-form.png", full_page=True)
+    save_screenshot(page, "admin-change-form", full_page=True)
 
     # 3. Fix the typo with an edit summary.
     textarea.fill(textarea.input_value().replace(TYPO, FIXED))
@@ -122,7 +121,7 @@ def test_editor_edits_510_sees_it_public_then_reverts_it(browser, site, entry_wi
     rows = page.locator("#change-history tbody tr")
     assert "修正错别字" in rows.nth(0).inner_text()
     assert "editor" in rows.nth(0).inner_text()
-    page.screenshot(path=ARTIFACTS / "admin-history.png", full_page=True)
+    save_screenshot(page, "admin-history", full_page=True)
     rows.nth(1).get_by_role("link").first.click()
     assert page.input_value("input[name=change_reason]").startswith("恢复到 ")
     page.locator("input[name=_save]").last.click()
@@ -163,9 +162,8 @@ def test_two_editors_save_the_same_entry_and_the_second_keeps_their_text(browser
     assert "保存冲突" in conflict and "editor" in conflict and "甲的修改" in conflict
     assert page_b.input_value("textarea[name=description]") == "编辑乙写的说明，不能丢。"
     assert page_b.input_value("input[name=change_reason]") == "乙的修改"
-    ARTIFACTS.mkdir(exist_ok=True)
-    page_b.screenshot(path=ARTIFACTS / "admin-conflict.png")
-    page_b.locator("fieldset.source-compare").screenshot(path=ARTIFACTS / "admin-source-compare.png")
+    save_screenshot(page_b, "admin-conflict")
+    save_screenshot(page_b.locator("fieldset.source-compare"), "admin-source-compare")
     assert StatusCode.objects.get(pk=510).description == "编辑甲写的说明。"
 
     # The link shows what changed; saving again after reading it is deliberate.
@@ -193,7 +191,6 @@ def test_annotation_preview_renders_sanitized_markdown(browser, site):
     assert preview.locator("script").count() == 0
     assert page.evaluate("window.hacked") is None
     assert preview.locator("a[href^='javascript']").count() == 0
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "admin-preview.png", full_page=True)
+    save_screenshot(page, "admin-preview", full_page=True)
     assert errors == []
     context.close()

@@ -1,7 +1,7 @@
 """The public pages in Debian's Chromium, as a reader uses them, on the real catalogue.
 
 Screenshots of every page type (desktop and phone, light and dark) are written
-to artifacts/ for a person to look at.
+to artifacts/ (JPEG) for a person to look at.
 """
 
 import re
@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import ARTIFACTS
+from .browser import save_screenshot
 
 # The module shares one seeded database and one live server (and runs on one xdist worker).
 pytestmark = [pytest.mark.browser]
@@ -19,6 +19,7 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 LOOPBACK = {"127.0.0.1", "localhost"}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+SCHEMES = ("light", "dark")
 
 # One URL per page type.
 PAGE_TYPES = {
@@ -156,42 +157,42 @@ def test_pages_make_no_console_errors_and_no_foreign_requests(browser, site):
     context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots_of_every_page_type(browser, site, scheme):
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_screenshots_of_every_page_type(browser, site):
+    """Every page type on a desktop and a phone, light and dark: one load per page and device."""
     written = []
     for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        context, page, _ = open_page(browser, viewport=viewport, color_scheme=scheme)
+        context, page, _ = open_page(browser, viewport=viewport)
         for name, path in PAGE_TYPES.items():
-            target = ARTIFACTS / f"page-{name}-{device}-{scheme}.png"
-            target.unlink(missing_ok=True)  # a file from an earlier run must not count
             page.goto(site + path)
-            page.screenshot(path=target, full_page=True)
-            written.append(target)
+            for scheme in SCHEMES:
+                page.emulate_media(color_scheme=scheme)
+                assert page.evaluate(f"matchMedia('(prefers-color-scheme: {scheme})').matches")
+                written.append(save_screenshot(page, f"page-{name}-{device}-{scheme}", full_page=True))
         context.close()
-    assert len(written) == 2 * len(PAGE_TYPES)
-    assert all(path.read_bytes().startswith(b"\x89PNG") for path in written)
+    assert len(written) == len(set(written)) == 2 * len(SCHEMES) * len(PAGE_TYPES)
+    assert all(path.read_bytes().startswith(b"\xff\xd8\xff") for path in written)  # JPEG files
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_or_critical_violations(browser, site, scheme):
+def test_axe_finds_no_serious_or_critical_violations_in_either_scheme(browser, site):
     # The page's CSP rightly refuses injected scripts; bypass it for the checker only.
-    context, page, _ = open_page(browser, viewport=DESKTOP, color_scheme=scheme, bypass_csp=True)
+    context, page, _ = open_page(browser, viewport=DESKTOP, bypass_csp=True)
     problems = {}
     for path in [*PAGE_TYPES.values(), SEARCH_RESULTS]:
         page.goto(site + path)
         if path == SEARCH_RESULTS:
             assert page.locator("ol.search-results li").count() > 0  # a page of real results
         page.add_script_tag(path=str(AXE))
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        serious = [
-            f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×, "
-            f"{violation['nodes'][0]['target']})"
-            for violation in result["violations"]
-            if violation["impact"] in ("serious", "critical")
-        ]
-        if serious:
-            problems[path] = serious
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+            serious = [
+                f"{violation['id']}: {violation['help']} ({len(violation['nodes'])}×, "
+                f"{violation['nodes'][0]['target']})"
+                for violation in result["violations"]
+                if violation["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                problems[f"{path} ({scheme})"] = serious
     context.close()
     assert problems == {}
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .browser import ARTIFACTS
+from .browser import save_screenshot
 
 # The module shares one seeded database and one live server (and runs on one xdist worker).
 pytestmark = [pytest.mark.browser]
@@ -54,8 +54,7 @@ def test_browser_suggestions_appear_and_arrow_enter_navigates(site, page):
     assert box.get_attribute("aria-controls") == listbox.get_attribute("id")
     first = page.locator(OPTION).first
     assert first.inner_text().startswith("408")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "search-suggestions.png")
+    save_screenshot(page, "search-suggestions")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowUp")
@@ -109,11 +108,10 @@ def test_browser_results_page_and_hostile_input(site, page):
     marks = page.locator("ol.search-results mark")
     assert marks.count() > 0 and marks.first.inner_text() == "超时"
     assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex"
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "search-results.png", full_page=True)
+    save_screenshot(page, "search-results", full_page=True)
 
     page.goto(f"{site}/search/?q=Too+Many+Connections")
-    page.screenshot(path=ARTIFACTS / "search-old-name.png", full_page=True)
+    save_screenshot(page, "search-old-name", full_page=True)
     assert "注解 · 更正" in page.locator("ol.search-results").inner_text()
 
     dialogs = []

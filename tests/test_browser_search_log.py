@@ -1,7 +1,7 @@
 """The zero-result loop in Debian's Chromium: a reader's failed search reaches the admin, an editor
 adds the phrase to an entry in one step, and the same search finds that entry at once.
 
-Screenshots go to artifacts/search-log-*.png for a person to look at.
+Screenshots go to artifacts/search-log-*.jpg for a person to look at.
 """
 
 import re
@@ -14,7 +14,7 @@ from django.core.management import call_command
 from statuscodes import search_log
 from statuscodes.models import StatusCode, ZeroResultSearch
 
-from .browser import ARTIFACTS
+from .browser import save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,6 @@ def search(page, site, q):
 
 
 def test_a_failed_search_is_added_to_an_entry_by_an_editor_and_then_found(browser, site):
-    ARTIFACTS.mkdir(exist_ok=True)
     reader_context, reader = new_page(browser)
     assert search(reader, site, PHRASE) == []
     assert "没有找到匹配的状态码" in reader.locator("main").inner_text()
@@ -69,7 +68,7 @@ def test_a_failed_search_is_added_to_an_entry_by_an_editor_and_then_found(browse
     row = editor.locator(f'tr[data-query="{PHRASE}"]')
     row.wait_for()
     assert row.locator("td").nth(1).inner_text() == "1"
-    editor.screenshot(path=ARTIFACTS / "search-log-list.png", full_page=True)
+    save_screenshot(editor, "search-log-list", full_page=True)
 
     row.locator('input[name="code"]').fill("401")
     assert row.locator('input[name="phrase"]').input_value() == PHRASE
@@ -78,12 +77,12 @@ def test_a_failed_search_is_added_to_an_entry_by_an_editor_and_then_found(browse
     success = editor.locator(".messagelist .success")
     assert re.search(f"已把“{PHRASE}”加入 401 .* 的常见说法", success.inner_text())
     assert editor.locator(f'tr[data-query="{PHRASE}"]').count() == 0
-    editor.screenshot(path=ARTIFACTS / "search-log-added.png", full_page=True)
+    save_screenshot(editor, "search-log-added", full_page=True)
 
     assert PHRASE in StatusCode.objects.get(pk=401).search_term_list
     assert not ZeroResultSearch.objects.filter(query=PHRASE).exists()
     assert search(reader, site, PHRASE)[:1] == [401]
-    reader.screenshot(path=ARTIFACTS / "search-log-found.png", full_page=True)
+    save_screenshot(reader, "search-log-found", full_page=True)
     assert reader.errors == [] and editor.errors == []
     reader_context.close()
     editor_context.close()
