@@ -141,7 +141,8 @@ def seeded_module(django_db_setup, django_db_blocker):
 
     The seed runs in a transaction that stays open while the module's tests run (each test's
     own changes roll back to a savepoint, as in Django's TestCase) and is rolled back when the
-    module is done, so no other module ever sees it.
+    module is done, so no other module ever sees it. It suits modules whose tests use ``db``;
+    ``transactional_db`` and live servers need committed data (``seeded_site``).
     """
     with django_db_blocker.unblock():
         module_transaction = transaction.atomic()
