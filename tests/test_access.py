@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from statuscodes.models import Annotation, StatusCode
 
-from .subprocesses import fresh_environment
+from .subprocesses import fresh_environment, run_script
 
 pytestmark = pytest.mark.django_db
 
@@ -222,23 +222,12 @@ def test_access_public_pages_set_no_cookies(client, entry):
 
 def run_settings(**env):
     """Evaluate site_config/settings.py in a fresh interpreter with ``env``."""
-    environment = fresh_environment(**env)
     script = (
         "import json; from site_config import settings as s; print(json.dumps({n: getattr(s, n) for n in "
         "['SESSION_COOKIE_AGE', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', "
         "'ADMIN_PATH', 'DEBUG']}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        env=environment,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    import json
-
-    return json.loads(result.stdout)
+    return run_script(script, **env)
 
 
 def test_access_production_cookies_are_secure_when_configured():

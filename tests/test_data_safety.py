@@ -7,10 +7,7 @@ SQLite test database lives in memory, where threads cannot race for real.
 """
 
 import contextlib
-import json
 import sqlite3
-import subprocess
-import sys
 import textwrap
 from io import StringIO
 from pathlib import Path
@@ -25,7 +22,7 @@ from statuscodes.management.commands.seed_statuscodes import CURATED_FIELDS
 from statuscodes.models import Annotation, StatusCode
 
 from .scratch import scratch_database, scratch_url
-from .subprocesses import fresh_environment
+from .subprocesses import run_script
 
 pytestmark = pytest.mark.django_db
 
@@ -199,17 +196,7 @@ THREADS, ROUNDS = 8, 25
 
 
 def run_race(env):
-    environment = fresh_environment(**env)
-    result = subprocess.run(
-        [sys.executable, "-c", RACE_SCRIPT, str(THREADS), str(ROUNDS)],
-        env=environment,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_script(RACE_SCRIPT, str(THREADS), str(ROUNDS), **env)
 
 
 def assert_no_lost_update(report, vendor):
@@ -339,19 +326,12 @@ MIGRATION_SCRIPT = textwrap.dedent(
 
 @pytest.mark.standalone
 def test_data_safety_migrations_back_and_forth_keep_the_data(tmp_path):
-    environment = fresh_environment(
-        SQLITE_PATH=str(tmp_path / "migrations.sqlite3"), CACHE_GENERATION_FILE=str(tmp_path / "g")
+    report = run_script(
+        MIGRATION_SCRIPT,
+        str(tmp_path / "backup.json"),
+        SQLITE_PATH=str(tmp_path / "migrations.sqlite3"),
+        CACHE_GENERATION_FILE=str(tmp_path / "g"),
     )
-    result = subprocess.run(
-        [sys.executable, "-c", MIGRATION_SCRIPT, str(tmp_path / "backup.json")],
-        env=environment,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
 
     assert report["entries"] > 50
     migrations = sorted((BASE_DIR / "statuscodes" / "migrations").glob("[0-9][0-9][0-9][0-9]_*.py"))

@@ -1,11 +1,6 @@
 """Model rules: the optimistic version check, history, and sanitized annotation HTML."""
 
-import json
-import os
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -13,6 +8,7 @@ from django.db import connection, transaction
 from statuscodes.models import Annotation, StaleVersionError, StatusCode
 
 from .markup import unsafe_markup
+from .subprocesses import run_script
 
 pytestmark = pytest.mark.django_db
 
@@ -171,26 +167,12 @@ print(json.dumps({"outcomes": outcomes, "description": stored.description, "vers
 @pytest.mark.standalone
 def test_concurrent_saves_on_a_file_sqlite_database(tmp_path):
     """The production SQLite settings (WAL, IMMEDIATE transactions) with two real threads."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "site_config.settings",
-        "DJANGO_SECRET_KEY": "test-key",
-        "SQLITE_PATH": str(tmp_path / "race.sqlite3"),
-        "CACHE_GENERATION_FILE": str(tmp_path / "generation"),
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", FILE_SQLITE_RACE],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=env,
-        capture_output=True,
-        text=True,
+    report = run_script(
+        FILE_SQLITE_RACE,
         timeout=120,
-        check=True,
+        SQLITE_PATH=str(tmp_path / "race.sqlite3"),
+        CACHE_GENERATION_FILE=str(tmp_path / "generation"),
     )
-
-    report = json.loads(result.stdout.strip().splitlines()[-1])
     assert sorted(kind for kind, _text in report["outcomes"]) == ["saved", "stale"]
     winner = next(text for kind, text in report["outcomes"] if kind == "saved")
     assert (report["description"], report["version"]) == (winner, 1)

@@ -12,8 +12,6 @@ back to 0002 cannot happen inside the test run's own database.
 """
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import pytest
 
 from statuscodes.models import CURATED_FIELDS
 
-from .subprocesses import fresh_environment
+from .subprocesses import run_script
 
 # Its own SQLite file whatever the run uses: CI runs it once, in the SQLite step.
 pytestmark = pytest.mark.standalone
@@ -104,19 +102,13 @@ def fixture_entries(path):
 @pytest.fixture(scope="module")
 def upgraded(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("upgrade")
-    environment = fresh_environment(
-        SQLITE_PATH=str(tmp_path / "old.sqlite3"), CACHE_GENERATION_FILE=str(tmp_path / "generation")
+    report = run_script(
+        SCRIPT,
+        str(OLD_FIXTURE),
+        json.dumps(EDITS),
+        SQLITE_PATH=str(tmp_path / "old.sqlite3"),
+        CACHE_GENERATION_FILE=str(tmp_path / "generation"),
     )
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(OLD_FIXTURE), json.dumps(EDITS)],
-        env=environment,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
     report["entries"] = {int(code): fields for code, fields in report["entries"].items()}
     return report
 
